@@ -1,0 +1,54 @@
+/** Every reason a crisp-rtm call or connection can fail. */
+export type RTMErrorCode =
+  | "unauthorized"
+  | "discovery_failed"
+  | "rate_limited"
+  | "timeout"
+  | "insecure_endpoint"
+  | "protocol_error"
+  | "connection_failed"
+  | "connection_limit"
+  | "payload_too_large"
+  | "listener_error"
+  | "overflow"
+  | "closed"
+  | "aborted"
+  | "invalid_options";
+
+/** Extra facts an {@link RTMError} may carry. */
+export interface RTMErrorDetails {
+  /** HTTP status of the response that caused the error, when there was one. */
+  status?: number;
+  /** How long the server asked us to wait before trying again (from `Retry-After`). */
+  retryAfterMs?: number;
+  /** The underlying error or value. */
+  cause?: unknown;
+}
+
+/** The one error type crisp-rtm throws, rejects with and reports through `rtm:error`. */
+export class RTMError extends Error {
+  /** Machine-readable reason. */
+  readonly code: RTMErrorCode;
+  /** HTTP status, when the error came from an HTTP response. */
+  readonly status: number | undefined;
+  /** Server-requested delay before a retry, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: RTMErrorCode, message: string, details: RTMErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "RTMError";
+    this.code = code;
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** True when `value` is an {@link RTMError}, optionally of the given code. */
+export function isRTMError(value: unknown, code?: RTMErrorCode): value is RTMError {
+  return value instanceof RTMError && (code === undefined || value.code === code);
+}
+
+/** Wraps any thrown value into an {@link RTMError} with the given code, keeping RTMErrors as they are. */
+export function toRTMError(value: unknown, code: RTMErrorCode, message: string): RTMError {
+  return value instanceof RTMError ? value : new RTMError(code, message, { cause: value });
+}

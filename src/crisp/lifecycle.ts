@@ -1,0 +1,40 @@
+import type { RTMError } from "../core/errors.js";
+
+/** The states of a {@link CrispRTM} client. */
+export type RTMState =
+  | "idle"
+  | "discovering"
+  | "connecting"
+  | "authenticating"
+  | "ready"
+  | "reconnecting"
+  | "closed";
+
+/** The window during which the client was not receiving events; reconcile it over REST. */
+export interface Downtime {
+  /** When the previous session was lost (ms since epoch). */
+  since: number;
+  /** When events flow again (ms since epoch). */
+  until: number;
+  /** `until - since`. */
+  ms: number;
+}
+
+/** Lifecycle events, named with an `rtm:` prefix so they never collide with Crisp's. */
+export interface RTMLifecycleEvents {
+  /** The state changed. */
+  "rtm:state": { state: RTMState; previous: RTMState };
+  /** Authenticated: events flow. After a reconnect, `downtime` says what was missed. */
+  "rtm:ready": { reconnected: boolean; endpoint: string; downtime?: Downtime };
+  /** A ready session was lost. */
+  "rtm:disconnect": { reason: string; description: string; at: number; willReconnect: boolean };
+  /** The next attempt is scheduled; `attempt` counts from 1 since the client was last ready. */
+  "rtm:reconnecting": { attempt: number; delayMs: number; error?: RTMError };
+  /** Something went wrong: a failed attempt, a protocol error, a listener that threw. */
+  "rtm:error": RTMError;
+  /** The client is closed for good; `error` is set when it was a failure, not a call to `close()`. */
+  "rtm:close": { error?: RTMError };
+}
+
+/** Names of the lifecycle events. */
+export type RTMLifecycleName = keyof RTMLifecycleEvents;

@@ -1,0 +1,55 @@
+import { eventsForTier, type RTMTier } from "./catalog.js";
+
+/** The filters sent in `authentication` and `socket:bind`. */
+export interface Filters {
+  events: string[];
+  rooms?: string[];
+}
+
+/**
+ * What the client asks Crisp for. Event names come from an explicit list (the `events` option or `bind()`),
+ * extended by any name a listener is added for; without an explicit list they are the names that have
+ * listeners, and a `*` listener stands for every event of the tier. Rooms are explicit or absent (all).
+ */
+export class Subscription {
+  readonly #tier: RTMTier;
+  #explicit: Set<string> | undefined;
+  #rooms: string[] | undefined;
+
+  constructor(tier: RTMTier, events: string[] | undefined, rooms: string[] | undefined) {
+    this.#tier = tier;
+    this.#explicit = events && new Set(events);
+    this.#rooms = rooms;
+  }
+
+  /** Replaces the explicit event list and/or the rooms (a field left undefined stays as it is). */
+  replace(events: string[] | undefined, rooms: string[] | undefined): void {
+    if (events) this.#explicit = new Set(events);
+    if (rooms) this.#rooms = rooms;
+  }
+
+  /** Drops the rooms filter (every website of the token). */
+  clearRooms(): void {
+    this.#rooms = undefined;
+  }
+
+  /** Adds a listened name to the explicit list, if there is one. */
+  noteListener(name: string): void {
+    if (name !== "*") this.#explicit?.add(name);
+  }
+
+  /** The filters to send, given the names that currently have listeners. */
+  filters(listened: readonly string[]): Filters {
+    let events: string[];
+    if (this.#explicit) events = [...this.#explicit];
+    else if (listened.includes("*")) events = eventsForTier(this.#tier);
+    else events = [...listened];
+    events.sort();
+    return this.#rooms ? { events, rooms: [...this.#rooms] } : { events };
+  }
+}
+
+/** A stable key of a {@link Filters} value, to tell whether they changed. */
+export function filtersKey(filters: Filters): string {
+  return JSON.stringify([filters.events, filters.rooms ?? null]);
+}

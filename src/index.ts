@@ -1,0 +1,29 @@
+export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
+export type { CrispRTMOptions, ReconnectOptions } from "./crisp/options.js";
+export type { RTMLifecycleEvents, RTMLifecycleName, RTMState, Downtime } from "./crisp/lifecycle.js";
+export type { RTMLogEntry, RTMLogger } from "./crisp/logger.js";
+export type { EventStreamOptions } from "./crisp/event-stream.js";
+export type { Filters } from "./crisp/subscription.js";
+export {
+  RTM_EVENTS,
+  USER_TIER_ONLY_EVENTS,
+  PLUGIN_TIER_ONLY_EVENTS,
+  eventsForTier,
+  isRTMEventName,
+  type RTMEventName,
+  type RTMTier,
+} from "./crisp/catalog.js";
+export type * from "./crisp/payloads.js";
+export { RTMError, isRTMError, type RTMErrorCode, type RTMErrorDetails } from "./core/errors.js";
+export {
+  discoverEndpoint,
+  discoveryUrl,
+  DEFAULT_REST_BASE,
+  type DiscoveryOptions,
+  type DiscoveredEndpoint,
+  type CrispTier,
+} from "./rest/discover.js";
+export { parseSocketEndpoint, type SocketEndpoint } from "./rest/endpoint.js";
+export { isLoopbackHost } from "./rest/loopback.js";
+export type { WebSocketConstructor } from "./socketio/websocket-constructor.js";
+export { fetchWebSocket, type FetchWebSocketOptions } from "./socketio/fetch-websocket.js";

@@ -1,0 +1,266 @@
+import { Socket as EngineSocket } from "engine.io-client";
+import { Decoder, Encoder, PacketType, type Packet } from "socket.io-parser";
+import { Emitter } from "../core/emitter.js";
+import type { SessionClose, SessionCloseReason } from "./close-reason.js";
+import type { WebSocketConstructor } from "./websocket-constructor.js";
+import { bindWebSocketTransport } from "./websocket-transport.js";
+
+/** How to open one Socket.IO session on namespace `/`. */
+export interface SessionOptions {
+  /** `wss://host[:port]`. */
+  origin: string;
+  /** Engine.IO path, e.g. `/socket.io/` or Crisp's `/p/68/`. */
+  path: string;
+  /** WebSocket implementation. */
+  WebSocket: WebSocketConstructor;
+  /** Deadline for the Engine.IO handshake (WebSocket open + `0{...}`). */
+  openTimeoutMs: number;
+  /** Deadline for the server's answer to the namespace CONNECT. */
+  connectTimeoutMs: number;
+  /** Largest text frame accepted, in UTF-16 code units; larger frames end the session. */
+  maxPayloadLength: number;
+  /** Payload of the CONNECT packet (Socket.IO `auth`), if any. */
+  auth?: Record<string, unknown>;
+}
+
+/** Events of a {@link SocketIOSession}. */
+export type SessionEvents = {
+  /** The Engine.IO handshake completed. */
+  open: [];
+  /** The namespace is connected; `sid` is the Socket.IO session id. */
+  connect: [sid: string];
+  /** An event packet from the server. */
+  event: [name: string, args: unknown[]];
+  /** The session ended (emitted exactly once, also for a session that never connected). */
+  close: [info: SessionClose];
+};
+
+type EngineCloseReason = "transport close" | "transport error" | "ping timeout" | "forced close";
+
+/**
+ * One Socket.IO (protocol 5) session on namespace `/` over an engine.io-client WebSocket-only socket: it
+ * sends CONNECT, guards the handshake and the CONNECT reply with timeouts, decodes packets defensively
+ * (binary, malformed or oversized frames end the session with `parse error` / `payload too large`, never an
+ * exception) and reports its end exactly once. It never reconnects: a new session is the caller's decision.
+ */
+export class SocketIOSession {
+  readonly #events = new Emitter<SessionEvents>(rethrowLater);
+  readonly #options: SessionOptions;
+  readonly #encoder = new Encoder();
+  readonly #decoder = new Decoder({ maxAttachments: 0 });
+  #engine: EngineSocket | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #connected = false;
+  #closed = false;
+  #sid: string | undefined;
+  #pending: Packet[] = [];
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+    this.#decoder.on("decoded", (packet: Packet) => this.#pending.push(packet));
+  }
+
+  /** True once the namespace CONNECT was acknowledged and until the session ends. */
+  get connected(): boolean {
+    return this.#connected && !this.#closed;
+  }
+
+  /** True once the session has ended. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The Socket.IO session id, once connected. */
+  get id(): string | undefined {
+    return this.#sid;
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends keyof SessionEvents>(name: K, listener: (...args: SessionEvents[K]) => void): () => void {
+    return this.#events.on(name, listener);
+  }
+
+  /** Opens the WebSocket. Call once; listeners should be attached first. */
+  open(): void {
+    if (this.#engine || this.#closed) return;
+    let constructorError: unknown;
+    const transport = bindWebSocketTransport(this.#options.WebSocket, (error) => {
+      constructorError = error;
+    });
+    this.#arm(this.#options.openTimeoutMs, "open timeout", "the server did not complete the Engine.IO handshake in time");
+    const engine = new EngineSocket(this.#options.origin, {
+      path: this.#options.path,
+      transportImplementations: [transport],
+      upgrade: false,
+      rememberUpgrade: false,
+      closeOnBeforeunload: false,
+      withCredentials: false,
+    });
+    this.#engine = engine;
+    engine.binaryType = "arraybuffer";
+    engine.on("open", () => this.#onOpen());
+    engine.on("message", (data) => this.#onData(data));
+    engine.on("close", (reason, description) => this.#onEngineClose(reason as EngineCloseReason, description));
+    if (constructorError !== undefined || engine.readyState === "closed") {
+      this.#finish("transport error", `the WebSocket could not be created: ${describe(constructorError)}`, constructorError);
+    }
+  }
+
+  /**
+   * Sends an event. Returns false (and sends nothing) when the namespace is not connected or the heartbeat
+   * has already expired (a timer that fired late must not write to a dead connection).
+   */
+  send(name: string, ...args: unknown[]): boolean {
+    const engine = this.#engine;
+    if (!engine || !this.connected || engine._hasPingExpired()) return false;
+    this.#write({ type: PacketType.EVENT, nsp: "/", data: [name, ...args] });
+    return true;
+  }
+
+  /** Ends the session politely (DISCONNECT, then close). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    if (this.connected) this.#write({ type: PacketType.DISCONNECT, nsp: "/" });
+    this.#finish("io client disconnect", "the client closed the session");
+  }
+
+  #write(packet: Packet): void {
+    for (const encoded of this.#encoder.encode(packet)) this.#engine?.send(encoded);
+  }
+
+  #arm(ms: number, reason: SessionCloseReason, description: string): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#finish(reason, description), ms);
+  }
+
+  #onOpen(): void {
+    this.#arm(this.#options.connectTimeoutMs, "connect timeout", "the server did not answer the namespace CONNECT in time");
+    this.#events.emit("open");
+    this.#write(this.#options.auth ? { type: PacketType.CONNECT, nsp: "/", data: this.#options.auth } : { type: PacketType.CONNECT, nsp: "/" });
+  }
+
+  #onData(data: unknown): void {
+    if (this.#closed) return;
+    if (typeof data !== "string") {
+      this.#finish("parse error", "the server sent a binary frame; this client accepts text frames only");
+      return;
+    }
+    if (data.length > this.#options.maxPayloadLength) {
+      this.#finish("payload too large", `the server sent a ${data.length}-character frame (limit ${this.#options.maxPayloadLength})`);
+      return;
+    }
+    const type = data.charCodeAt(0) - 48;
+    if (data === "" || type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+      this.#finish("parse error", data === "" ? "the server sent an empty packet" : "the server sent a binary packet");
+      return;
+    }
+    try {
+      this.#decoder.add(data);
+    } catch (cause) {
+      this.#pending = [];
+      this.#finish("parse error", `the server sent a malformed packet: ${describe(cause)}`, cause);
+      return;
+    }
+    const packets = this.#pending;
+    this.#pending = [];
+    for (const packet of packets) {
+      if (this.#closed) return;
+      this.#onPacket(packet);
+    }
+  }
+
+  #onPacket(packet: Packet): void {
+    if (packet.nsp !== "/") return;
+    switch (packet.type) {
+      case PacketType.CONNECT:
+        this.#onConnect(packet.data);
+        return;
+      case PacketType.CONNECT_ERROR:
+        this.#finish("connect error", `the server refused the namespace: ${messageOf(packet.data)}`, packet.data);
+        return;
+      case PacketType.DISCONNECT:
+        this.#finish("io server disconnect", "the server ended the session");
+        return;
+      case PacketType.EVENT:
+        this.#onEvent(packet.data);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onConnect(data: unknown): void {
+    if (this.#connected) return;
+    const sid = data && typeof data === "object" && "sid" in data ? data.sid : undefined;
+    if (typeof sid !== "string" || sid === "") {
+      this.#finish(
+        "connect error",
+        "the server answered CONNECT without a sid: it looks like a Socket.IO v2 server, which this client cannot talk to",
+      );
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#connected = true;
+    this.#sid = sid;
+    this.#events.emit("connect", sid);
+  }
+
+  #onEvent(data: unknown): void {
+    if (!this.#connected) return;
+    if (!Array.isArray(data) || typeof data[0] !== "string") {
+      this.#finish("parse error", "the server sent an event without a name");
+      return;
+    }
+    const [name, ...args] = data as [string, ...unknown[]];
+    this.#events.emit("event", name, args);
+  }
+
+  #onEngineClose(reason: EngineCloseReason, description: unknown): void {
+    if (reason === "forced close") return;
+    const text =
+      reason === "ping timeout"
+        ? "no heartbeat from the server within pingInterval + pingTimeout"
+        : `the connection was lost (${describe(description)})`;
+    this.#finish(reason, text, description);
+  }
+
+  #finish(reason: SessionCloseReason, description: string, cause?: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    const wasConnected = this.#connected;
+    this.#connected = false;
+    this.#decoder.destroy();
+    const engine = this.#engine;
+    if (engine) {
+      engine.off("open");
+      engine.off("message");
+      engine.off("close");
+      engine.close();
+    }
+    const info: SessionClose = cause === undefined ? { reason, description, wasConnected } : { reason, description, wasConnected, cause };
+    this.#events.emit("close", info);
+    this.#events.clear();
+  }
+}
+
+function rethrowLater(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  }, 0);
+}
+
+function messageOf(data: unknown): string {
+  if (typeof data === "string") return data.slice(0, 200);
+  if (data && typeof data === "object" && "message" in data && typeof data.message === "string") {
+    return data.message.slice(0, 200);
+  }
+  return "no message";
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (value && typeof value === "object" && "description" in value) return describe(value.description);
+  if (value && typeof value === "object" && "type" in value && typeof value.type === "string") return `${value.type} event`;
+  return value === undefined ? "no details" : String(value).slice(0, 200);
+}

@@ -1,0 +1,2 @@
+export { coreScenarios } from "./core.js";
+export type { Scenario, ScenarioContext } from "./context.js";

@@ -1,0 +1,75 @@
+// @ts-check
+/**
+ * A small HTTP service that starts and stops emulators on request, so tests running in a browser, Deno or
+ * workerd can each get a fresh emulator with the options they need:
+ *   POST   /emulators      body: startEmulator options (JSON)  → { id, restUrl, rtmUrl, controlUrl, tokens }
+ *   DELETE /emulators/:id                                      → { closed: true }
+ * It listens on 127.0.0.1 and answers CORS, so a page served from another origin can use it.
+ */
+import { createServer } from "node:http";
+import { startEmulator } from "../emulator/index.js";
+
+/**
+ * Starts the manager.
+ * @param {{ port?: number, defaults?: Record<string, unknown> }} [options]
+ * @returns {Promise<{ url: string, close(): Promise<void> }>}
+ */
+export async function startEmulatorManager(options = {}) {
+  /** @type {Map<string, Awaited<ReturnType<typeof startEmulator>>>} */
+  const emulators = new Map();
+  let next = 0;
+  const server = createServer(async (req, res) => {
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Access-Control-Allow-Methods", "POST, DELETE, OPTIONS");
+    res.setHeader("Access-Control-Allow-Headers", "Content-Type");
+    if (req.method === "OPTIONS") return void res.writeHead(204).end();
+    try {
+      if (req.method === "POST" && req.url === "/emulators") {
+        const body = await readBody(req);
+        const emulator = await startEmulator({ ...options.defaults, ...body });
+        const id = String(++next);
+        emulators.set(id, emulator);
+        const { restUrl, rtmUrl, controlUrl, tokens } = emulator;
+        return send(res, 200, { id, restUrl, rtmUrl, controlUrl, tokens });
+      }
+      const match = /^\/emulators\/(\w+)$/.exec(req.url ?? "");
+      if (req.method === "DELETE" && match) {
+        const emulator = emulators.get(match[1] ?? "");
+        emulators.delete(match[1] ?? "");
+        await emulator?.close();
+        return send(res, 200, { closed: Boolean(emulator) });
+      }
+      send(res, 404, { error: "not found" });
+    } catch (error) {
+      send(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  await new Promise((resolve) => server.listen(options.port ?? 0, "127.0.0.1", () => resolve(undefined)));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await Promise.all([...emulators.values()].map((emulator) => emulator.close()));
+      emulators.clear();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
+}
+
+/** @param {import("node:http").IncomingMessage} req */
+async function readBody(req) {
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  return text ? JSON.parse(text) : {};
+}
+
+/**
+ * @param {import("node:http").ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ */
+function send(res, status, body) {
+  res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+}

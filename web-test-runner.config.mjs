@@ -1,0 +1,58 @@
+// @ts-check
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { chromeLauncher } from "@web/test-runner-chrome";
+import { defaultReporter, summaryReporter } from "@web/test-runner";
+import { startEmulatorManager } from "./test/support/emulator-manager.js";
+import { countReporter } from "./test/support/wtr-count-reporter.js";
+import { chromiumPath } from "./test/support/chromium.js";
+
+/** Starts the emulator manager for the run and tells the pages where it is (GET /__emulator-manager). */
+function emulatorManagerPlugin() {
+  /** @type {Awaited<ReturnType<typeof startEmulatorManager>> | undefined} */
+  let manager;
+  return {
+    name: "crisp-emulator-manager",
+    async serverStart() {
+      manager = await startEmulatorManager({ defaults: { tls: true } });
+    },
+    async serverStop() {
+      await manager?.close();
+    },
+    /** @param {{ path: string }} context */
+    serve(context) {
+      if (context.path === "/__emulator-manager") {
+        return { body: JSON.stringify({ url: manager?.url }), type: "json" };
+      }
+      return undefined;
+    },
+  };
+}
+
+export default {
+  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(",") : ["test/browser/**/*.test.ts"],
+  nodeResolve: { browser: true, exportConditions: ["browser", "production"] },
+  concurrency: 1,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 20_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: "es2022" }), emulatorManagerPlugin()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromiumPath(),
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+          "--disable-quic",
+          "--ignore-certificate-errors",
+        ],
+      },
+    }),
+  ],
+  reporters: [defaultReporter(), summaryReporter({ flatten: false }), countReporter(".cache/results/browser.json")],
+};

@@ -9,7 +9,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     minify: "oxc",
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: { output: { minify: true, postBanner: '/* @ts-self-types="./index.d.ts" */' } },
     lib: { entry: "src/index.ts", formats: ["es"], fileName: () => "crisp-rtm.js" },
   },
 });

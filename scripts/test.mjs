@@ -69,6 +69,9 @@ const steps = [
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.node.json")) },
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.test.json")) },
   { name: "build", run: async () => check(await run("npm", ["run", "--silent", "build"])) },
+  { name: "package", run: async () => check(await npx("publint", "--strict")) },
+  { name: "package", run: async () => check(await npx("attw", "--pack", ".", "--profile", "esm-only")) },
+  { name: "package", run: async () => check(await npx("deno", "publish", "--dry-run", "--allow-dirty", "--quiet")) },
   { name: "node", run: () => nodeTests("node", ["test/node"]) },
   {
     name: "browser",

@@ -11,7 +11,7 @@ import { isRTMEventName, type RTMEventName } from "./catalog.js";
 import { EventStream, type EventStreamOptions } from "./event-stream.js";
 import type { RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./lifecycle.js";
 import type { RTMLogEntry } from "./logger.js";
-import { resolveOptions, type CrispRTMOptions, type ResolvedOptions } from "./options.js";
+import { resolveOptions, stringList, type CrispRTMOptions, type ResolvedOptions } from "./options.js";
 import type { GenericPayload, RTMPayload } from "./payloads.js";
 import { filtersKey, Subscription, type Filters } from "./subscription.js";
 
@@ -54,6 +54,7 @@ export class CrispRTM {
   #everReady = false;
   #disconnectedAt: number | undefined;
   #sentFilters = "";
+  #pendingSessionError: RTMError | undefined;
   #onOnline = () => this.#retryNow();
   #onAbort = () => this.#fail(new RTMError("aborted", "the client's AbortSignal was aborted"));
 
@@ -146,8 +147,8 @@ export class CrispRTM {
    */
   bind(filters: { events?: readonly (RTMEventName | (string & {}))[]; rooms?: readonly string[] }): Promise<void> {
     if (this.#state === "closed") return Promise.reject(new RTMError("closed", "the client is closed"));
-    const checked = resolveOptions({ ...this.#credentialsForValidation(), ...filters });
-    this.#subscription.replace(checked.events, checked.rooms);
+    if (!filters || typeof filters !== "object") throw new RTMError("invalid_options", "bind() needs { events?, rooms? }");
+    this.#subscription.replace(stringList(filters.events, "events"), stringList(filters.rooms, "rooms"));
     return this.#filtersChanged(true);
   }
 
@@ -172,13 +173,26 @@ export class CrispRTM {
     return stream as unknown as AsyncIterableIterator<RTMEvent<K>>;
   }
 
+  /**
+   * Delivers an event that arrived another way (a verified web hook, a hub, a test) to the same `on()`
+   * listeners and `events()` iterators as socket events, whatever the connection state. Throws
+   * `invalid_options` for a reserved name (`*`, `rtm:…`) or a non-object payload, `closed` after `close()`.
+   */
+  dispatch<K extends RTMEventName>(name: K, payload: RTMPayload<K>): void {
+    if (this.#state === "closed") throw new RTMError("closed", "the client is closed");
+    const raw: string = name;
+    if (typeof raw !== "string" || raw === "" || raw === "*" || raw.startsWith("rtm:")) {
+      throw new RTMError("invalid_options", "dispatch() needs a Crisp event name");
+    }
+    if (typeof payload !== "object" || payload === null) {
+      throw new RTMError("invalid_options", `dispatch(${name}) needs an object payload`);
+    }
+    this.#deliver(name, payload);
+  }
+
   /** Closes the connection for good: no reconnect afterwards, iterators end, `connect()` rejects. Idempotent. */
   close(): void {
     this.#shutdown(undefined);
-  }
-
-  #credentialsForValidation(): CrispRTMOptions {
-    return { identifier: "validation", key: "validation" };
   }
 
   #checkListener(name: unknown, listener: unknown): void {
@@ -330,6 +344,10 @@ export class CrispRTM {
       this.#report(new RTMError("protocol_error", `the server sent ${name.slice(0, 60)} without an object payload; dropped`));
       return;
     }
+    this.#deliver(name, payload);
+  }
+
+  #deliver(name: string, payload: object): void {
     this.#listeners.emit(name, payload);
     this.#listeners.emit("*", name, payload);
   }
@@ -361,8 +379,6 @@ export class CrispRTM {
     this.#pendingSessionError = error;
     session.close();
   }
-
-  #pendingSessionError: RTMError | undefined;
 
   #onSessionClose(session: SocketIOSession, info: SessionClose): void {
     if (this.#session !== session) return;

@@ -106,7 +106,8 @@ function duration(value: unknown, name: string, fallback: number, allowInfinity 
   return value;
 }
 
-function stringList(value: unknown, name: string): string[] | undefined {
+/** Validates an optional list of non-empty strings (deduplicated); throws `invalid_options` naming it. */
+export function stringList(value: unknown, name: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
     throw invalid(`${name} must be an array of non-empty strings`);

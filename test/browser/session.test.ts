@@ -373,3 +373,27 @@ describe("options and secrets", () => {
 function f0(options: object): CrispRTM {
   return new CrispRTM(options as CrispRTMOptions);
 }
+
+describe("dispatch()", () => {
+  it("delivers to on() listeners, `*` listeners and iterators without a connection", async () => {
+    const rtm = new CrispRTM({ identifier: "i", key: "k" });
+    const seen: string[] = [];
+    rtm.on("message:send", (m) => seen.push(`on:${String(m.content)}`));
+    rtm.on("*", (name) => seen.push(`*:${name}`));
+    const iterator = rtm.events(["message:send"]);
+    rtm.dispatch("message:send", { ...text("hook"), website_id: "w", session_id: "s", fingerprint: 1, timestamp: 1 } as never);
+    const { value } = await iterator.next();
+    expect(value?.payload.content).to.equal("hook");
+    expect(seen).to.deep.equal(["on:hook", "*:message:send"]);
+    expect(rtm.state).to.equal("idle");
+    rtm.close();
+  });
+
+  it("refuses reserved names, non-object payloads and a closed client", () => {
+    const rtm = new CrispRTM({ identifier: "i", key: "k" });
+    expect(() => rtm.dispatch("rtm:ready" as never, {} as never)).to.throw(RTMError).with.property("code", "invalid_options");
+    expect(() => rtm.dispatch("message:send", "text" as never)).to.throw(RTMError).with.property("code", "invalid_options");
+    rtm.close();
+    expect(() => rtm.dispatch("message:send", {} as never)).to.throw(RTMError).with.property("code", "closed");
+  });
+});

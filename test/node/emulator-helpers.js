@@ -60,7 +60,7 @@ export function connect(rtmUrl, options = {}) {
 
 /**
  * Resolves with the first argument of the next `event`, rejects after `timeoutMs`.
- * @param {{ once: (event: string, listener: (...args: any[]) => void) => unknown, off: (event: string, listener: (...args: any[]) => void) => unknown }} emitter
+ * @param {any} emitter Anything with `once` and `off` (sockets, managers, net sockets).
  * @param {string} event
  * @param {number} [timeoutMs]
  * @returns {Promise<any>}
@@ -82,7 +82,7 @@ export function once(emitter, event, timeoutMs = 3000) {
 
 /**
  * Resolves true if `event` fires within `ms`, false otherwise.
- * @param {{ once: (event: string, listener: (...args: any[]) => void) => unknown, off: (event: string, listener: (...args: any[]) => void) => unknown }} emitter
+ * @param {any} emitter
  * @param {string} event
  * @param {number} ms
  */

@@ -189,6 +189,20 @@ describe("faults", () => {
     expect((await rejection(rtm.connect())).code).to.equal("timeout");
   });
 
+  it("retries at once when the browser comes back online", async () => {
+    f = await fixture();
+    const rtm = f.client({ reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000, stableAfterMs: 60_000 } });
+    rtm.on("message:send", () => {});
+    await rtm.connect();
+    const reconnecting = nextEvent<{ delayMs: number }>(rtm, "rtm:reconnecting", 3000);
+    await f.emulator.control("drop");
+    expect((await reconnecting).delayMs).to.be.at.least(30_000);
+    const started = Date.now();
+    globalThis.dispatchEvent(new Event("online"));
+    await waitFor(() => rtm.state === "ready", 3000, "ready after the online event");
+    expect(Date.now() - started).to.be.below(3000);
+  });
+
   it("gives up after maxAttempts against a dead server", async () => {
     f = await fixture();
     const rtm = f.client({ endpoint: "wss://127.0.0.1:9/p/1/", reconnect: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } });

@@ -35,6 +35,22 @@ export class ControlError extends Error {
 /** @typedef {boolean | { enabled?: boolean }} Toggle */
 
 /**
+ * What the control operations act on.
+ * @typedef {object} ControlDeps
+ * @property {RtmServer} rtm
+ * @property {TcpProxy} proxy
+ * @property {RestRoutes} rest
+ * @property {RestFaults} restFaults
+ * @property {TokenRegistry} registry
+ * @property {Journal} journal
+ * @property {Fingerprints} fingerprints
+ * @property {TrafficGenerator} traffic
+ * @property {RtmConfig} config Live settings (shared with the RTM server).
+ * @property {{ config: RtmConfig, trafficRate: number, trafficSeed: number }} initial Start settings, for `reset`.
+ * @property {AbortSignal} closed Aborted when the emulator closes.
+ */
+
+/**
  * @typedef {object} InjectRequest
  * @property {string} event Event name (names outside the catalog are sent too).
  * @property {Record<string, unknown>} [payload]
@@ -97,36 +113,65 @@ function optionalString(value, name) {
   return value;
 }
 
+/**
+ * Builds an event: fills `website_id`, and for message:send/received a fingerprint (next of the
+ * website) and a timestamp when missing; compose events get a timestamp.
+ * @param {Fingerprints} fingerprints
+ * @param {string} name
+ * @param {Record<string, unknown>} template
+ * @param {string | null | undefined} websiteParam
+ * @param {string | null} token
+ * @returns {RtmEvent}
+ */
+function prepareEvent(fingerprints, name, template, websiteParam, token) {
+  const payload = structuredClone(template);
+  if (websiteParam !== undefined && websiteParam !== null) payload.website_id = websiteParam;
+  const websiteId = typeof payload.website_id === "string" ? payload.website_id : null;
+  if (MESSAGE_EVENTS.has(name)) {
+    if (typeof payload.fingerprint === "number") fingerprints.observe(websiteId ?? "", payload.fingerprint);
+    else payload.fingerprint = fingerprints.next(websiteId ?? "");
+    payload.timestamp ??= Date.now();
+  } else if (name.startsWith("message:compose:")) {
+    payload.timestamp ??= Date.now();
+  }
+  return { name, payload, websiteId, token };
+}
+
+/**
+ * Validates the fields shared by `inject` and `flood`.
+ * @param {TokenRegistry} registry
+ * @param {unknown} body
+ * @returns {{ event: string, website: string | null | undefined, token: string | null, payload: Record<string, unknown> }}
+ */
+function eventArgs(registry, body) {
+  const args = objectArg(body);
+  if (typeof args.event !== "string" || args.event === "") throw new ControlError('"event" must be an event name');
+  const token = optionalString(args.token, "token");
+  if (token !== null && registry.get(token) === null) throw new ControlError(`unknown token ${token}`);
+  const website = args.website_id === undefined ? undefined : optionalString(args.website_id, "website_id");
+  return { event: args.event, website, token, payload: objectArg(args.payload) };
+}
+
 /** The control operations of one emulator. */
 export class Control {
-  /**
-   * @param {object} deps
-   * @param {RtmServer} deps.rtm
-   * @param {TcpProxy} deps.proxy
-   * @param {RestRoutes} deps.rest
-   * @param {RestFaults} deps.restFaults
-   * @param {TokenRegistry} deps.registry
-   * @param {Journal} deps.journal
-   * @param {Fingerprints} deps.fingerprints
-   * @param {TrafficGenerator} deps.traffic
-   * @param {RtmConfig} deps.config Live settings (shared with the RTM server).
-   * @param {{ config: RtmConfig, trafficRate: number, trafficSeed: number }} deps.initial
-   * @param {AbortSignal} deps.closed Aborted when the emulator closes.
-   */
+  /** @type {ControlDeps} */
+  #deps;
+
+  /** @param {ControlDeps} deps */
   constructor(deps) {
-    this.deps = deps;
+    this.#deps = deps;
   }
 
   /** Connections, logs, counters, faults and settings. */
   async state() {
-    const { rtm, proxy, restFaults, journal, config, traffic, registry } = this.deps;
+    const { rtm, proxy, restFaults, journal, config, traffic, registry } = this.#deps;
     return {
       connections: rtm.connections(),
-      auths: journal.auths,
-      binds: journal.binds,
+      auths: [...journal.auths],
+      binds: [...journal.binds],
       counters: { ...journal.counters, authenticatedNow: rtm.connections().filter((c) => c.authenticated).length },
-      restLog: journal.restLog,
-      tcpLog: journal.tcpLog,
+      restLog: journal.restLog.map((entry) => ({ ...entry })),
+      tcpLog: [...journal.tcpLog],
       faults: { rest: { ...restFaults.state }, ...proxy.faults(), ...rtm.faults },
       config: { ...config },
       traffic: { rate: traffic.rate, seed: traffic.seed, generated: traffic.generated },
@@ -136,50 +181,14 @@ export class Control {
   }
 
   /**
-   * Builds an event: fills `website_id`, and for message:send/received a fingerprint (next of the
-   * website) and a timestamp when missing; compose events get a timestamp.
-   * @param {string} name
-   * @param {Record<string, unknown>} template
-   * @param {string | null | undefined} websiteParam
-   * @param {string | null} token
-   * @returns {RtmEvent}
-   */
-  prepare(name, template, websiteParam, token) {
-    const payload = structuredClone(template);
-    if (websiteParam !== undefined && websiteParam !== null) payload.website_id = websiteParam;
-    const websiteId = typeof payload.website_id === "string" ? payload.website_id : null;
-    if (MESSAGE_EVENTS.has(name)) {
-      if (typeof payload.fingerprint === "number") this.deps.fingerprints.observe(websiteId ?? "", payload.fingerprint);
-      else payload.fingerprint = this.deps.fingerprints.next(websiteId ?? "");
-      payload.timestamp ??= Date.now();
-    } else if (name.startsWith("message:compose:")) {
-      payload.timestamp ??= Date.now();
-    }
-    return { name, payload, websiteId, token };
-  }
-
-  /**
-   * @param {unknown} body
-   * @returns {{ event: string, website: string | null | undefined, token: string | null, payload: Record<string, unknown> }}
-   */
-  eventArgs(body) {
-    const args = objectArg(body);
-    if (typeof args.event !== "string" || args.event === "") throw new ControlError('"event" must be an event name');
-    const token = optionalString(args.token, "token");
-    if (token !== null && this.deps.registry.get(token) === null) throw new ControlError(`unknown token ${token}`);
-    const website = args.website_id === undefined ? undefined : optionalString(args.website_id, "website_id");
-    return { event: args.event, website, token, payload: objectArg(args.payload) };
-  }
-
-  /**
    * Sends one event to the subscribed sockets.
    * @param {InjectRequest} body
    * @returns {Promise<{ delivered: number, payload: Record<string, unknown> }>}
    */
   async inject(body) {
-    const { event, website, token, payload } = this.eventArgs(body);
-    const prepared = this.prepare(event, payload, website, token);
-    return { delivered: this.deps.rtm.deliver(prepared), payload: prepared.payload };
+    const { event, website, token, payload } = eventArgs(this.#deps.registry, body);
+    const prepared = prepareEvent(this.#deps.fingerprints, event, payload, website, token);
+    return { delivered: this.#deps.rtm.deliver(prepared), payload: prepared.payload };
   }
 
   /**
@@ -187,12 +196,12 @@ export class Control {
    * @param {FloodRequest} body
    */
   async flood(body) {
-    const { event, website, token, payload } = this.eventArgs(body);
+    const { event, website, token, payload } = eventArgs(this.#deps.registry, body);
     const args = objectArg(body);
     const count = integer(args.count, "count", 0, 100000);
     if (count < 1) throw new ControlError("count must be at least 1");
     const intervalMs = integer(args.intervalMs, "intervalMs", 0, 60000);
-    const owner = token === null ? this.deps.registry.list()[0] : this.deps.registry.get(token);
+    const owner = token === null ? this.#deps.registry.list()[0] : this.#deps.registry.get(token);
     const websiteId = website === undefined ? owner?.websites[0] ?? null : website;
     const started = Date.now();
     let delivered = 0;
@@ -201,15 +210,15 @@ export class Control {
     let firstFingerprint = null;
     /** @type {unknown} */
     let lastFingerprint = null;
-    for (let i = 0; i < count && !this.deps.closed.aborted; i += 1) {
+    for (let i = 0; i < count && !this.#deps.closed.aborted; i += 1) {
       const template = args.payload === undefined ? samplePayload(event, websiteId, i) : { ...payload };
       delete template.fingerprint;
-      const prepared = this.prepare(event, template, websiteId, token);
-      delivered += this.deps.rtm.deliver(prepared);
+      const prepared = prepareEvent(this.#deps.fingerprints, event, template, websiteId, token);
+      delivered += this.#deps.rtm.deliver(prepared);
       sent += 1;
       firstFingerprint ??= prepared.payload.fingerprint ?? null;
       lastFingerprint = prepared.payload.fingerprint ?? null;
-      if (intervalMs > 0 && i < count - 1) await sleep(intervalMs, undefined, { signal: this.deps.closed }).catch(() => {});
+      if (intervalMs > 0 && i < count - 1) await sleep(intervalMs, undefined, { signal: this.#deps.closed }).catch(() => {});
       else if (i % 500 === 499) await yieldToLoop();
     }
     return { sent, delivered, firstFingerprint, lastFingerprint, elapsedMs: Date.now() - started };
@@ -217,7 +226,7 @@ export class Control {
 
   /** Destroys every RTM client connection now (no close frame). */
   async drop() {
-    return { dropped: this.deps.proxy.drop() };
+    return { dropped: this.#deps.proxy.drop() };
   }
 
   /**
@@ -227,34 +236,34 @@ export class Control {
    */
   async restart(body) {
     const downMs = integer(objectArg(body).downMs, "downMs", 500, 600000);
-    if (this.deps.proxy.restarting) throw new ControlError("a restart is already in progress", 409);
-    return this.deps.proxy.restart(downMs, () => this.deps.rtm.forgetAll());
+    if (this.#deps.proxy.restarting) throw new ControlError("a restart is already in progress", 409);
+    return this.#deps.proxy.restart(downMs, () => this.#deps.rtm.forgetAll());
   }
 
   /** @param {Toggle} body Silence every RTM connection, old and new (true), or stop (false). */
   async halfOpen(body) {
     const enabled = toggle(body, "halfOpen");
-    return { halfOpen: enabled, affected: this.deps.proxy.setHalfOpen(enabled) };
+    return { halfOpen: enabled, affected: this.#deps.proxy.setHalfOpen(enabled) };
   }
 
   /** @param {Toggle} body New RTM connections get no answer at all (true), or normal service (false). */
   async stall(body) {
     const enabled = toggle(body, "stall");
-    return { stall: enabled, affected: this.deps.proxy.setStall(enabled) };
+    return { stall: enabled, affected: this.#deps.proxy.setStall(enabled) };
   }
 
   /** @param {{ mode: "reset" | "off" }} body Reset new RTM connections at once, or stop. */
   async refuse(body) {
     const { mode } = objectArg(body);
     if (mode !== "reset" && mode !== "off") throw new ControlError('refuse: mode must be "reset" or "off"');
-    this.deps.proxy.setRefuse(mode);
+    this.#deps.proxy.setRefuse(mode);
     return { refuse: mode };
   }
 
   /** @param {Toggle} body Never answer the namespace CONNECT (true), or answer it (false). */
   async noConnectAck(body) {
-    this.deps.rtm.faults.noConnectAck = toggle(body, "noConnectAck");
-    return { noConnectAck: this.deps.rtm.faults.noConnectAck };
+    this.#deps.rtm.faults.noConnectAck = toggle(body, "noConnectAck");
+    return { noConnectAck: this.#deps.rtm.faults.noConnectAck };
   }
 
   /**
@@ -264,7 +273,7 @@ export class Control {
   async middlewareError(body) {
     const message = typeof body === "string" || body === null ? body : objectArg(body).message ?? null;
     if (message !== null && typeof message !== "string") throw new ControlError("middlewareError: message must be a string or null");
-    this.deps.rtm.faults.middlewareError = message;
+    this.#deps.rtm.faults.middlewareError = message;
     return { middlewareError: message };
   }
 
@@ -273,8 +282,8 @@ export class Control {
    *   The authentication deadline still applies unless `config({ authTimeoutMs: 0 })`.
    */
   async ignoreAuth(body) {
-    this.deps.rtm.faults.ignoreAuth = toggle(body, "ignoreAuth");
-    return { ignoreAuth: this.deps.rtm.faults.ignoreAuth };
+    this.#deps.rtm.faults.ignoreAuth = toggle(body, "ignoreAuth");
+    return { ignoreAuth: this.#deps.rtm.faults.ignoreAuth };
   }
 
   /**
@@ -284,7 +293,7 @@ export class Control {
   async malformed(body) {
     const frame = typeof body === "string" ? body : objectArg(body).frame;
     if (typeof frame !== "string") throw new ControlError("malformed: frame must be a string");
-    return { sent: this.deps.rtm.malformed(frame) };
+    return { sent: this.#deps.rtm.malformed(frame) };
   }
 
   /**
@@ -294,7 +303,7 @@ export class Control {
   async kick(body) {
     const limit = integer(objectArg(body).limit, "limit", -1);
     if (limit < 0) throw new ControlError("kick: limit is required");
-    return { kicked: this.deps.rtm.kick(limit), connectionLimit: limit };
+    return { kicked: this.#deps.rtm.kick(limit), connectionLimit: limit };
   }
 
   /**
@@ -303,7 +312,7 @@ export class Control {
    */
   async disconnectAll(body) {
     objectArg(body);
-    return { disconnected: this.deps.rtm.disconnectAll() };
+    return { disconnected: this.#deps.rtm.disconnectAll() };
   }
 
   /**
@@ -316,8 +325,8 @@ export class Control {
     if (!REST_MODES.includes(mode)) throw new ControlError(`restMode: mode must be one of ${REST_MODES.join(", ")}`);
     const count = args.count === undefined || args.count === null ? null : integer(args.count, "count", 0, 1000000);
     if (count === 0) throw new ControlError("restMode: count must be at least 1 (or null for until reset)");
-    this.deps.restFaults.set(mode, count, integer(args.retryAfter, "retryAfter", 1, 86400));
-    return { ...this.deps.restFaults.state };
+    this.#deps.restFaults.set(mode, count, integer(args.retryAfter, "retryAfter", 1, 86400));
+    return { ...this.#deps.restFaults.state };
   }
 
   /**
@@ -331,17 +340,18 @@ export class Control {
       throw new ControlError("traffic: rate must be a number between 0 and 100000");
     }
     const seed = args.seed === undefined ? undefined : integer(args.seed, "seed", 0);
-    this.deps.traffic.configure(rate, seed);
-    return { rate: this.deps.traffic.rate, seed: this.deps.traffic.seed };
+    this.#deps.traffic.configure(rate, seed);
+    return { rate: this.#deps.traffic.rate, seed: this.#deps.traffic.seed };
   }
 
   /**
-   * Changes RTM settings; fields left out stay as they are.
+   * Changes RTM settings; fields left out stay as they are. `authTimeoutMs` applies to sockets
+   * connecting afterwards; the limit applies to later authentications (use `kick` to enforce it now).
    * @param {Partial<RtmConfig>} body
    */
   async config(body) {
     const args = objectArg(body);
-    const { config } = this.deps;
+    const { config } = this.#deps;
     const next = {
       authTimeoutMs: integer(args.authTimeoutMs, "authTimeoutMs", config.authTimeoutMs),
       unauthorizedDelayMs: integer(args.unauthorizedDelayMs, "unauthorizedDelayMs", config.unauthorizedDelayMs),
@@ -363,14 +373,14 @@ export class Control {
     if (!Array.isArray(websites) || websites.some((w) => typeof w !== "string" || w === "")) {
       throw new ControlError("tokenWebsites: websites must be an array of ids");
     }
-    const token = this.deps.registry.setWebsites(identifier, websites);
+    const token = this.#deps.registry.setWebsites(identifier, websites);
     if (token === null) throw new ControlError(`unknown token ${identifier}`, 404);
     return { identifier, websites: [...token.websites], tier: token.tier };
   }
 
   /** Clears every fault, log and counter and restores the start settings; keeps tokens and connections. */
   async reset() {
-    const { rtm, proxy, rest, restFaults, journal, config, traffic, initial } = this.deps;
+    const { rtm, proxy, rest, restFaults, journal, config, traffic, initial } = this.#deps;
     rtm.clearFaults();
     proxy.clearFaults();
     restFaults.set("ok", null, 1);

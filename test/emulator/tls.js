@@ -88,10 +88,11 @@ async function lock(lockDir) {
 /**
  * @param {string} path
  * @param {string} text
+ * @param {number} mode
  */
-async function writeAtomically(path, text) {
+async function writeAtomically(path, text, mode) {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
+  await writeFile(tmp, text, { mode });
   await rename(tmp, path);
 }
 
@@ -115,10 +116,10 @@ export async function ensureCerts(certDir) {
     let pems = { ca: await read(paths.caPath), cert: await read(paths.certPath), key: await read(paths.keyPath) };
     if (!stillValid(pems)) {
       const fresh = await generateCerts();
-      await writeAtomically(paths.caKeyPath, fresh.caKey);
-      await writeAtomically(paths.caPath, fresh.ca);
-      await writeAtomically(paths.keyPath, fresh.key);
-      await writeAtomically(paths.certPath, fresh.cert);
+      await writeAtomically(paths.caKeyPath, fresh.caKey, 0o600);
+      await writeAtomically(paths.caPath, fresh.ca, 0o644);
+      await writeAtomically(paths.keyPath, fresh.key, 0o600);
+      await writeAtomically(paths.certPath, fresh.cert, 0o644);
       pems = { ca: fresh.ca, cert: fresh.cert, key: fresh.key };
     }
     return { caPath: paths.caPath, certPath: paths.certPath, keyPath: paths.keyPath, ...pems };

@@ -1,8 +1,81 @@
-import { defineConfig } from "vite";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin } from "vite";
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * The dependency versions the shims in src/shims/ were checked against (see src/shims/README.md). The build
+ * refuses any other version: re-check each shim against the new sources, then update this table.
+ */
+const PINNED = { "engine.io-client": "6.6.8", "engine.io-parser": "5.2.3", "socket.io-parser": "4.2.7" } as const;
+type Pinned = keyof typeof PINNED;
+
+/** A package's directory, found from its CommonJS entry (`<dir>/build/cjs/index.js` for all three). */
+function packageDir(name: Pinned, from?: string): string {
+  const entry = require.resolve(name, from ? { paths: [from] } : undefined);
+  const dir = entry.slice(0, entry.lastIndexOf(`${path.sep}build${path.sep}`));
+  const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
+  if (version !== PINNED[name]) {
+    throw new Error(`src/shims/ were checked against ${name} ${PINNED[name]}, but ${version} is installed: re-check them (src/shims/README.md)`);
+  }
+  return dir;
+}
+
+/**
+ * Replaces modules of engine.io-client, engine.io-parser and socket.io-parser that the bundle never runs
+ * (HTTP long-polling, WebTransport, base64/Blob codecs, binary attachments, a URI regex) with the small
+ * modules of src/shims/. Matching is by resolved file, so only those exact files are replaced; the build
+ * fails if one of them is no longer imported (a dependency reshuffle must be looked at, not ignored).
+ * Shims reach a package's own files with `<package>/build/esm/<file>` specifiers, resolved here.
+ */
+function dependencyShims(): Plugin {
+  const eio = packageDir("engine.io-client");
+  const dirs: Record<Pinned, string> = {
+    "engine.io-client": eio,
+    "engine.io-parser": packageDir("engine.io-parser", eio),
+    "socket.io-parser": packageDir("socket.io-parser"),
+  };
+  const shims = new Map<string, string>(
+    (
+      [
+        ["engine.io-client", "index.js", "engine.io-client.js"],
+        ["engine.io-client", "transports/index.js", "engine.io-client-transports.js"],
+        ["engine.io-client", "contrib/parseuri.js", "parseuri.js"],
+        ["engine.io-parser", "index.js", "engine.io-parser.js"],
+        ["socket.io-parser", "is-binary.js", "socket.io-parser-is-binary.js"],
+        ["socket.io-parser", "binary.js", "socket.io-parser-binary.js"],
+      ] as const
+    ).map(([pkg, file, shim]) => [path.join(dirs[pkg], "build/esm", file), path.join(ROOT, "src/shims", shim)]),
+  );
+  const used = new Set<string>();
+  return {
+    name: "crisp-rtm:dependency-shims",
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      const deep = /^(engine\.io-client|engine\.io-parser|socket\.io-parser)\/(build\/esm\/.+)$/.exec(source);
+      if (deep) return path.join(dirs[deep[1] as Pinned], deep[2] as string);
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const shim = resolved ? shims.get(resolved.id) : undefined;
+      if (!shim || !resolved) return resolved;
+      used.add(resolved.id);
+      return shim;
+    },
+    buildEnd(error) {
+      if (error) return;
+      const unused = [...shims.keys()].filter((file) => !used.has(file));
+      if (unused.length > 0) this.error(`dependency shims never applied (was the dependency restructured?): ${unused.join(", ")}`);
+    },
+  };
+}
 
 /** Library build: one self-contained ESM file with engine.io-client's browser build and socket.io-parser inlined. */
 export default defineConfig({
   resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
+  plugins: [dependencyShims()],
   build: {
     target: "es2022",
     outDir: "dist",

@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { ensureChromium } from "./ensure-chromium.mjs";
 import { ensureCerts } from "../test/emulator/tls.js";
 import { buildScenarios } from "../test/support/build-scenarios.js";
+import { buildSocketIO } from "../test/support/build-socketio.js";
 import { startEmulatorManager } from "../test/support/emulator-manager.js";
 
 const RESULTS = ".cache/results";
@@ -139,6 +140,7 @@ async function nodeTests(name, dirs, env = {}, nodeArgs = []) {
  */
 async function prepareRuntimes() {
   await buildScenarios();
+  await buildSocketIO();
   const { caPath } = await ensureCerts(CERT_DIR);
   return { caPath };
 }

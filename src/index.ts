@@ -27,3 +27,29 @@ export { parseSocketEndpoint, type SocketEndpoint } from "./rest/endpoint.js";
 export { isLoopbackHost } from "./rest/loopback.js";
 export type { WebSocketConstructor } from "./socketio/websocket-constructor.js";
 export { fetchWebSocket, type FetchWebSocketOptions } from "./socketio/fetch-websocket.js";
+export {
+  WEBHOOK_HEADERS,
+  signWebhook,
+  verifyWebhook,
+  handleWebhook,
+  parseWebhookBody,
+  webhookEventKey,
+  webhookEventDigest,
+  RecentKeys,
+  EventDeduper,
+  DEFAULT_WEBHOOK_TOLERANCE_SEC,
+  DEFAULT_WEBHOOK_MAX_BYTES,
+  type WebhookBody,
+  type SignWebhookOptions,
+  type VerifyWebhookOptions,
+  type WebhookVerification,
+  type HandleWebhookOptions,
+  type VerifiedWebhook,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookEnvelope,
+  type KeyedEvent,
+  type RecentKeysOptions,
+  type DeliverySource,
+  type EventDeduperOptions,
+} from "./webhook/index.js";

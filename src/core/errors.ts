@@ -13,7 +13,10 @@ export type RTMErrorCode =
   | "overflow"
   | "closed"
   | "aborted"
-  | "invalid_options";
+  | "invalid_options"
+  | "webhook_invalid"
+  | "webhook_signature"
+  | "webhook_stale";
 
 /** Extra facts an {@link RTMError} may carry. */
 export interface RTMErrorDetails {

@@ -202,7 +202,7 @@ export class CrispRTM {
 
   #setState(state: RTMState): void {
     const previous = this.#state;
-    if (previous === state) return;
+    if (previous === state || previous === "closed") return;
     this.#state = state;
     this.#log("debug", `state ${previous} -> ${state}`);
     this.#listeners.emit("rtm:state", { state, previous });
@@ -372,6 +372,7 @@ export class CrispRTM {
     this.#listeners.emit("rtm:ready", info);
     this.#ready?.resolve();
     this.#ready = undefined;
+    if (this.#state !== "ready") return;
     if (filtersKey(this.#currentFilters()) !== this.#sentFilters) void this.#binds.request();
   }
 
@@ -410,11 +411,13 @@ export class CrispRTM {
       if (!this.#options.endpoint && this.#discovered) this.#endpointFailures += 1;
     }
     this.#log(wasReady ? "warn" : "error", error.message, { code: error.code, failures: this.#failures });
+    if (this.#state === "closed") return;
     if (fatal) {
       this.#fail(error);
       return;
     }
     if (!wasReady || error.code !== "connection_failed") this.#report(error);
+    if (this.#closedByListener()) return;
     this.#scheduleRetry(error);
   }
 
@@ -433,6 +436,11 @@ export class CrispRTM {
     if (delayMs > 0 && typeof globalThis.addEventListener === "function") {
       globalThis.addEventListener("online", this.#onOnline);
     }
+  }
+
+  /** True once a listener called during the current step closed the client (re-reads the state). */
+  #closedByListener(): boolean {
+    return this.#state === "closed";
   }
 
   #retryNow(): void {

@@ -17,7 +17,7 @@ export interface SessionOptions {
   openTimeoutMs: number;
   /** Deadline for the server's answer to the namespace CONNECT. */
   connectTimeoutMs: number;
-  /** Largest text frame accepted, in UTF-16 code units; larger frames end the session. */
+  /** Largest text frame accepted, in UTF-16 code units; larger frames end the session before being parsed. */
   maxPayloadLength: number;
   /** Payload of the CONNECT packet (Socket.IO `auth`), if any. */
   auth?: Record<string, unknown>;
@@ -38,6 +38,19 @@ export type SessionEvents = {
 type EngineCloseReason = "transport close" | "transport error" | "ping timeout" | "forced close";
 
 /**
+ * Event names Socket.IO reserves. A socket.io server's decoder rejects an EVENT carrying one of them as an
+ * invalid payload and drops the whole connection, so `send()` refuses them up front, as socket.io-client does.
+ */
+const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  "connect",
+  "connect_error",
+  "disconnect",
+  "disconnecting",
+  "newListener",
+  "removeListener",
+]);
+
+/**
  * One Socket.IO (protocol 5) session on namespace `/` over an engine.io-client WebSocket-only socket: it
  * sends CONNECT, guards the handshake and the CONNECT reply with timeouts, decodes packets defensively
  * (binary, malformed or oversized frames end the session with `parse error` / `payload too large`, never an
@@ -50,6 +63,7 @@ export class SocketIOSession {
   readonly #decoder = new Decoder({ maxAttachments: 0 });
   #engine: EngineSocket | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #opened = false;
   #connected = false;
   #closed = false;
   #sid: string | undefined;
@@ -70,9 +84,9 @@ export class SocketIOSession {
     return this.#closed;
   }
 
-  /** The Socket.IO session id, once connected. */
+  /** The Socket.IO session id while connected; `undefined` before and once the session has ended. */
   get id(): string | undefined {
-    return this.#sid;
+    return this.connected ? this.#sid : undefined;
   }
 
   /** Adds a listener; returns a function that removes it. */
@@ -84,9 +98,16 @@ export class SocketIOSession {
   open(): void {
     if (this.#engine || this.#closed) return;
     let constructorError: unknown;
-    const transport = bindWebSocketTransport(this.#options.WebSocket, (error) => {
-      constructorError = error;
-    });
+    const transport = bindWebSocketTransport(
+      this.#options.WebSocket,
+      (error) => {
+        constructorError = error;
+      },
+      {
+        accept: (data) => this.#screen(data),
+        onReceiveFailure: (cause) => this.#finish("parse error", `the server sent a malformed Engine.IO packet: ${describe(cause)}`, cause),
+      },
+    );
     this.#arm(this.#options.openTimeoutMs, "open timeout", "the server did not complete the Engine.IO handshake in time");
     const engine = new EngineSocket(this.#options.origin, {
       path: this.#options.path,
@@ -108,9 +129,12 @@ export class SocketIOSession {
 
   /**
    * Sends an event. Returns false (and sends nothing) when the namespace is not connected or the heartbeat
-   * has already expired (a timer that fired late must not write to a dead connection).
+   * has already expired (a timer that fired late must not write to a dead connection). Throws a `TypeError`
+   * for a reserved event name (`connect`, `disconnect`, …), whatever the state, and whatever the encoder
+   * throws (a circular payload); nothing is written then.
    */
   send(name: string, ...args: unknown[]): boolean {
+    if (RESERVED_EVENTS.has(name)) throw new TypeError(`"${name}" is a reserved event name`);
     const engine = this.#engine;
     if (!engine || !this.connected || engine._hasPingExpired()) return false;
     this.#write({ type: PacketType.EVENT, nsp: "/", data: [name, ...args] });
@@ -134,19 +158,36 @@ export class SocketIOSession {
   }
 
   #onOpen(): void {
+    if (this.#opened) {
+      // engine.io-client handles a second handshake packet as a new open: CONNECT would be sent again and the
+      // CONNECT deadline re-armed on a session that is already connected, which then ends with `connect timeout`.
+      this.#finish("parse error", "the server repeated the Engine.IO handshake");
+      return;
+    }
+    this.#opened = true;
     this.#arm(this.#options.connectTimeoutMs, "connect timeout", "the server did not answer the namespace CONNECT in time");
     this.#events.emit("open");
     this.#write(this.#options.auth ? { type: PacketType.CONNECT, nsp: "/", data: this.#options.auth } : { type: PacketType.CONNECT, nsp: "/" });
   }
 
+  /** Every frame passes here before Engine.IO decodes it: the size cap applies to every packet type. */
+  #screen(data: unknown): boolean {
+    if (this.#closed) return false;
+    if (typeof data === "string" && data.length > this.#options.maxPayloadLength) {
+      this.#finish("payload too large", `the server sent a ${data.length}-character frame (limit ${this.#options.maxPayloadLength})`);
+      return false;
+    }
+    return true;
+  }
+
   #onData(data: unknown): void {
     if (this.#closed) return;
-    if (typeof data !== "string") {
-      this.#finish("parse error", "the server sent a binary frame; this client accepts text frames only");
+    if (data === undefined) {
+      this.#finish("parse error", "the server sent an empty packet");
       return;
     }
-    if (data.length > this.#options.maxPayloadLength) {
-      this.#finish("payload too large", `the server sent a ${data.length}-character frame (limit ${this.#options.maxPayloadLength})`);
+    if (typeof data !== "string") {
+      this.#finish("parse error", "the server sent a binary frame; this client accepts text frames only");
       return;
     }
     const type = data.charCodeAt(0) - 48;

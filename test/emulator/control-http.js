@@ -31,6 +31,7 @@ export const CONTROL_ROUTES = Object.freeze({
   traffic: "traffic",
   config: "config",
   "token-websites": "tokenWebsites",
+  revoke: "revoke",
   reset: "reset",
 });
 

@@ -378,9 +378,27 @@ export class Control {
     return { identifier, websites: [...token.websites], tier: token.tier };
   }
 
-  /** Clears every fault, log and counter and restores the start settings; keeps tokens and connections. */
+  /**
+   * Revokes a token, as when its owner deletes it: REST discovery answers 401 and `authentication`
+   * gets `unauthorized` from now on; sockets already authenticated stay open (drop them to make the
+   * client reconnect). `revoked: false` restores the token.
+   * @param {{ identifier: string, revoked?: boolean }} body
+   */
+  async revoke(body) {
+    const { identifier, revoked = true } = objectArg(body);
+    if (typeof identifier !== "string" || identifier === "") throw new ControlError("revoke: identifier is required");
+    if (typeof revoked !== "boolean") throw new ControlError('revoke: "revoked" must be a boolean');
+    if (this.#deps.registry.setRevoked(identifier, revoked) === null) throw new ControlError(`unknown token ${identifier}`, 404);
+    return { identifier, revoked };
+  }
+
+  /**
+   * Clears every fault, log and counter, restores revoked tokens and the start settings; keeps the
+   * tokens (and their websites) and the connections.
+   */
   async reset() {
-    const { rtm, proxy, rest, restFaults, journal, config, traffic, initial } = this.#deps;
+    const { rtm, proxy, rest, restFaults, registry, journal, config, traffic, initial } = this.#deps;
+    registry.revoked.clear();
     rtm.clearFaults();
     proxy.clearFaults();
     restFaults.set("ok", null, 1);

@@ -21,6 +21,8 @@ export class TokenRegistry {
   constructor(tokens) {
     /** @type {Map<string, Token>} */
     this.byId = new Map(tokens.map((t) => [t.identifier, t]));
+    /** @type {Set<string>} identifiers whose credentials are refused until restored */
+    this.revoked = new Set();
   }
 
   /** @returns {Token[]} the tokens, in the order given. */
@@ -41,7 +43,21 @@ export class TokenRegistry {
   verify(identifier, key) {
     if (typeof identifier !== "string" || typeof key !== "string") return null;
     const token = this.byId.get(identifier);
-    return token && sameSecret(token.key, key) ? token : null;
+    return token && !this.revoked.has(identifier) && sameSecret(token.key, key) ? token : null;
+  }
+
+  /**
+   * Revokes a token (REST answers 401, `authentication` gets `unauthorized`; open sockets stay) or
+   * restores it. Returns the token, or null when unknown.
+   * @param {string} identifier
+   * @param {boolean} revoked
+   */
+  setRevoked(identifier, revoked) {
+    const token = this.byId.get(identifier);
+    if (!token) return null;
+    if (revoked) this.revoked.add(identifier);
+    else this.revoked.delete(identifier);
+    return token;
   }
 
   /**
@@ -71,6 +87,6 @@ export class TokenRegistry {
 
   /** The tokens without their keys, for state answers. */
   publicList() {
-    return this.list().map(({ identifier, websites, tier }) => ({ identifier, websites: [...websites], tier }));
+    return this.list().map(({ identifier, websites, tier }) => ({ identifier, websites: [...websites], tier, revoked: this.revoked.has(identifier) }));
   }
 }

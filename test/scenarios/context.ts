@@ -16,10 +16,23 @@ export interface ScenarioContext {
   clientOptions?: Partial<Lib.CrispRTMOptions>;
 }
 
+/** The runtimes that run the shared scenarios. */
+export type Runtime = "chromium" | "deno" | "node" | "workerd";
+
 /** One behaviour, written once and run by every runtime's adapter. */
 export interface Scenario {
   name: string;
+  /**
+   * The runtimes this scenario applies to (default: all). A scenario that leaves one out must say why in a
+   * comment next to this field; adapters select with {@link scenariosFor}, so nothing is skipped silently.
+   */
+  runtimes?: Runtime[];
   run(context: ScenarioContext): Promise<void>;
+}
+
+/** The scenarios of `list` that apply to `runtime`. */
+export function scenariosFor(list: readonly Scenario[], runtime: Runtime): Scenario[] {
+  return list.filter((scenario) => !scenario.runtimes || scenario.runtimes.includes(runtime));
 }
 
 /** Fast reconnection for tests (the defaults are tuned for Crisp's servers, not for a test run). */

@@ -4,10 +4,15 @@
  * workerd can each get a fresh emulator with the options they need:
  *   POST   /emulators      body: startEmulator options (JSON)  → { id, restUrl, rtmUrl, controlUrl, tokens }
  *   DELETE /emulators/:id                                      → { closed: true }
+ *   POST   /socketio-servers body: socket.io test server options → { id, origin, path, url, deadOrigin }
+ *   GET    /socketio-servers/:id                              → what that server saw (its log)
+ *   POST   /socketio-servers/:id/control body: { action: "drop" | "kick" | "raw", text? } → { connections }
+ *   DELETE /socketio-servers/:id                              → { closed: true }
  * It listens on 127.0.0.1 and answers CORS, so a page served from another origin can use it.
  */
 import { createServer } from "node:http";
 import { startEmulator } from "../emulator/index.js";
+import { startSocketIOTestServer } from "./socketio-test-server.js";
 
 /**
  * Starts the manager.
@@ -17,10 +22,12 @@ import { startEmulator } from "../emulator/index.js";
 export async function startEmulatorManager(options = {}) {
   /** @type {Map<string, Awaited<ReturnType<typeof startEmulator>>>} */
   const emulators = new Map();
+  /** @type {Map<string, Awaited<ReturnType<typeof startSocketIOTestServer>>>} */
+  const socketioServers = new Map();
   let next = 0;
   const server = createServer(async (req, res) => {
     res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("Access-Control-Allow-Methods", "POST, DELETE, OPTIONS");
+    res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
     res.setHeader("Access-Control-Allow-Headers", "Content-Type");
     if (req.method === "OPTIONS") return void res.writeHead(204).end();
     try {
@@ -39,6 +46,30 @@ export async function startEmulatorManager(options = {}) {
         await emulator?.close();
         return send(res, 200, { closed: Boolean(emulator) });
       }
+      if (req.method === "POST" && req.url === "/socketio-servers") {
+        const server = await startSocketIOTestServer(await readBody(req));
+        const id = String(++next);
+        socketioServers.set(id, server);
+        const { origin, path, url, deadOrigin } = server;
+        return send(res, 200, { id, origin, path, url, deadOrigin });
+      }
+      const socketioControl = /^\/socketio-servers\/(\w+)\/control$/.exec(req.url ?? "");
+      if (req.method === "POST" && socketioControl) {
+        const server = socketioServers.get(socketioControl[1] ?? "");
+        if (!server) return send(res, 404, { error: "no such socket.io server" });
+        return send(res, 200, { connections: server.control(await readBody(req)) });
+      }
+      const socketio = /^\/socketio-servers\/(\w+)$/.exec(req.url ?? "");
+      if (req.method === "GET" && socketio) {
+        const server = socketioServers.get(socketio[1] ?? "");
+        return server ? send(res, 200, server.log()) : send(res, 404, { error: "no such socket.io server" });
+      }
+      if (req.method === "DELETE" && socketio) {
+        const server = socketioServers.get(socketio[1] ?? "");
+        socketioServers.delete(socketio[1] ?? "");
+        await server?.close();
+        return send(res, 200, { closed: Boolean(server) });
+      }
       send(res, 404, { error: "not found" });
     } catch (error) {
       send(res, 500, { error: error instanceof Error ? error.message : String(error) });
@@ -52,6 +83,8 @@ export async function startEmulatorManager(options = {}) {
     async close() {
       await Promise.all([...emulators.values()].map((emulator) => emulator.close()));
       emulators.clear();
+      await Promise.all([...socketioServers.values()].map((server) => server.close()));
+      socketioServers.clear();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },

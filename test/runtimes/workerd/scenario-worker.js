@@ -1,8 +1,13 @@
 // @ts-check
 // A Worker that runs one shared scenario per request inside workerd, against the built bundle.
-// GET /?scenario=<index>&socket=<websocket|fetch>: `fetch` opens the socket with fetch + Upgrade (fetchWebSocket).
+// GET /?scenario=<index>&socket=<websocket|fetch>[&list=<core|faults>]: `fetch` opens the socket with fetch + Upgrade
+// (fetchWebSocket); `list` picks the scenario list (default `core`; `faults` holds the fault scenarios that apply
+// to workerd). GET /scenarios[?list=…] answers the names of a list.
 import * as lib from "../../../dist/crisp-rtm.js";
-import { coreScenarios } from "../../../.cache/scenarios.js";
+import { coreScenarios, faultScenarios, scenariosFor } from "../../../.cache/scenarios.js";
+
+/** @type {Record<string, import("../../scenarios/context.js").Scenario[]>} */
+const LISTS = { core: coreScenarios, faults: scenariosFor(faultScenarios, "workerd") };
 
 export default {
   /**
@@ -11,8 +16,11 @@ export default {
    */
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (url.pathname === "/scenarios") return Response.json(coreScenarios.map((scenario) => scenario.name));
-    const scenario = coreScenarios[Number(url.searchParams.get("scenario"))];
+    const listName = url.searchParams.get("list") ?? "core";
+    const list = Object.hasOwn(LISTS, listName) ? LISTS[listName] : undefined;
+    if (!list) return Response.json({ ok: false, error: `no such list: ${listName}` }, { status: 404 });
+    if (url.pathname === "/scenarios") return Response.json(list.map((scenario) => scenario.name));
+    const scenario = list[Number(url.searchParams.get("scenario"))];
     if (!scenario) return Response.json({ ok: false, error: "no such scenario" }, { status: 404 });
     const clientOptions = url.searchParams.get("socket") === "fetch" ? { WebSocket: lib.fetchWebSocket() } : {};
     try {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { coreScenarios } from "../../../.cache/scenarios.js";
+import { coreScenarios, faultScenarios, scenariosFor } from "../../../.cache/scenarios.js";
 import { startEmulatorManager } from "../../support/emulator-manager.js";
 
 const BUNDLE = ".cache/workerd/scenario-worker.js";
@@ -42,12 +42,17 @@ after(async () => {
   await manager?.close();
 });
 
-for (const socket of ["websocket", "fetch"]) {
-  coreScenarios.forEach((scenario, index) => {
-    test(`${scenario.name} (workerd, ${socket === "fetch" ? "fetch + Upgrade" : "new WebSocket"})`, async () => {
-      const response = await mf.dispatchFetch(`http://worker.test/?scenario=${index}&socket=${socket}`);
-      const result = /** @type {{ ok: boolean, error?: string }} */ (await response.json());
-      assert.equal(result.ok, true, result.error);
+/** The lists the worker runs, as it indexes them (see scenario-worker.js). */
+const LISTS = { core: coreScenarios, faults: scenariosFor(faultScenarios, "workerd") };
+
+for (const [list, scenarios] of Object.entries(LISTS)) {
+  for (const socket of ["websocket", "fetch"]) {
+    scenarios.forEach((scenario, index) => {
+      test(`${scenario.name} (workerd, ${socket === "fetch" ? "fetch + Upgrade" : "new WebSocket"})`, async () => {
+        const response = await mf.dispatchFetch(`http://worker.test/?list=${list}&scenario=${index}&socket=${socket}`);
+        const result = /** @type {{ ok: boolean, error?: string }} */ (await response.json());
+        assert.equal(result.ok, true, result.error);
+      });
     });
-  });
+  }
 }

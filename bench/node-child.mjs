@@ -1,0 +1,203 @@
+// @ts-check
+/**
+ * The Node side of the benchmarks, in its own process so that it has a global WebSocket (Node 20 needs
+ * `--experimental-websocket`), `--expose-gc` for the heap figures, and a heap of its own (the emulator runs in
+ * bench/run.mjs). `node --experimental-websocket --expose-gc bench/node-child.mjs <mode> '<json options>'`
+ * prints one JSON line. Modes: throughput, latency, recovery, memory.
+ *
+ * crisp-rtm and socket.io-client (its browser build, on the same global WebSocket) are the bundles the other
+ * runtimes load; crisp-api is the official Node package, as installed.
+ */
+import { createRequire } from "node:module";
+import { setTimeout as sleep } from "node:timers/promises";
+import * as lib from "../dist/crisp-rtm.js";
+import { io } from "../.cache/bench/socket.io-client.js";
+import { EVENT, crispRTMLatency, openClient, post, recovery, throughputSeries, withTimeout } from "./harness.js";
+
+const require = createRequire(import.meta.url);
+/** @type {any} */
+const { Crisp } = require("crisp-api");
+
+/** @typedef {{ identifier: string, key: string, websites: string[] }} Token */
+
+/**
+ * Opens a crisp-api client (discovery, then its socket) and resolves once the server answered `authenticated`.
+ * crisp-api has no public "authenticated" signal: `on()` resolves once its socket.io-client socket exists and
+ * `authentication` is emitted (after its fixed 500 ms broker delay), so this listens for the server's
+ * `authenticated` reply on that very socket (`client._socket`), attached before any network event can arrive.
+ * @param {{ restUrl: string, token: Token, onEvent?: (payload: any) => void }} options
+ */
+async function openCrispApi({ restUrl, token, onEvent = () => {} }) {
+  const client = new Crisp();
+  client.setRestHost(new URL(restUrl).origin);
+  client.authenticateTier("plugin", token.identifier, token.key);
+  client.setRtmMode(Crisp.RTM_MODES.WebSockets);
+  await client.on(EVENT, onEvent);
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      client._socket.once("authenticated", resolve);
+      client._socket.once("unauthorized", reject);
+    }),
+    15_000,
+    "crisp-api authentication",
+  );
+  return {
+    client,
+    close: () => client._socket?.close(),
+    onDisconnect: (/** @type {() => void} */ listener) => client._socket.on("disconnect", listener),
+  };
+}
+
+/** @param {{ restUrl: string, token: Token }} options */
+async function crispApiLatency(options) {
+  const started = performance.now();
+  const { close } = await openCrispApi(options);
+  const ms = performance.now() - started;
+  close();
+  return ms;
+}
+
+/**
+ * crisp-api's recovery, measured like harness.recovery (it reconnects by itself: 5 s → 10 s, ±75 %).
+ * @param {{ restUrl: string, controlUrl: string, token: Token, downMs: number, everyMs?: number }} options
+ */
+async function crispApiRecovery({ restUrl, controlUrl, token, downMs, everyMs = 25 }) {
+  let disconnected = false;
+  /** @type {(at: number) => void} */
+  let recovered = () => {};
+  const back = new Promise((resolve) => (recovered = resolve));
+  const client = await openCrispApi({ restUrl, token, onEvent: () => disconnected && recovered(performance.now()) });
+  client.onDisconnect(() => (disconnected = true));
+  let injecting = true;
+  try {
+    const started = performance.now();
+    const restart = post(`${controlUrl}/restart`, { downMs });
+    const injector = (async () => {
+      while (injecting) {
+        await post(`${controlUrl}/inject`, { event: EVENT, website_id: token.websites[0], payload: { type: "text", from: "user", content: "probe" } }).catch(() => {});
+        await sleep(everyMs);
+      }
+    })();
+    const at = await withTimeout(back, 60_000, "crisp-api recovery");
+    injecting = false;
+    await Promise.all([restart, injector]);
+    return at - started;
+  } finally {
+    injecting = false;
+    client.close();
+  }
+}
+
+/** Collects garbage until the heap stops shrinking; returns heapUsed. */
+async function settledHeap() {
+  const gc = /** @type {() => void} */ (globalThis.gc);
+  let previous = Infinity;
+  for (let i = 0; i < 10; i += 1) {
+    await sleep(20);
+    gc();
+    const used = process.memoryUsage().heapUsed;
+    if (used >= previous - 1024) return used;
+    previous = used;
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Opens a client of any kind (crisp-rtm through discovery, like crisp-api; the others at the RTM URL).
+ * @param {string} kind
+ * @param {{ restUrl: string, rtmUrl: string, token: Token, onEvent?: (payload: any) => void }} options
+ */
+function open(kind, { restUrl, rtmUrl, token, onEvent = () => {} }) {
+  if (kind === "crisp-api") return openCrispApi({ restUrl, token, onEvent });
+  return openClient(kind, { lib, io, restBase: restUrl, endpoint: rtmUrl, token, onEvent });
+}
+
+/**
+ * Heap per idle connected client (`clients` at once) and heap growth after `events` events, per kind.
+ * @param {{ restUrl: string, rtmUrl: string, controlUrl: string, token: Token, clients: number, events: number, runs: number }} options
+ */
+async function memory(options) {
+  const { controlUrl, clients, events, runs } = options;
+  /** @type {Record<string, { idle: number[], growth: number[] }>} */
+  const results = {};
+  for (const kind of ["crisp-rtm", "socket.io-client", "crisp-api"]) {
+    const result = (results[kind] = { idle: [], growth: [] });
+    for (let run = 0; run < runs; run += 1) {
+      const before = await settledHeap();
+      const opened = [];
+      for (let i = 0; i < clients; i += 1) opened.push(await open(kind, options));
+      const connected = await settledHeap();
+      result.idle.push((connected - before) / clients);
+      for (const client of opened) client.close();
+      opened.length = 0;
+      await sleep(300);
+
+      let received = 0;
+      /** @type {() => void} */
+      let all = () => {};
+      let target = 1000;
+      const onEvent = () => {
+        received += 1;
+        if (received === target) all();
+      };
+      const client = await open(kind, { ...options, onEvent });
+      const warm = new Promise((resolve) => (all = () => resolve(undefined)));
+      await post(`${controlUrl}/flood`, { event: EVENT, count: target });
+      await withTimeout(warm, 60_000, `${kind} warm-up flood`);
+      const start = await settledHeap();
+      received = 0;
+      target = events;
+      const done = new Promise((resolve) => (all = () => resolve(undefined)));
+      await post(`${controlUrl}/flood`, { event: EVENT, count: events });
+      await withTimeout(done, 60_000, `${kind} flood of ${events}`);
+      result.growth.push((await settledHeap()) - start);
+      client.close();
+      await sleep(300);
+    }
+  }
+  return results;
+}
+
+const [mode, json] = process.argv.slice(2);
+const options = JSON.parse(json ?? "{}");
+/** @type {unknown} */
+let output;
+if (mode === "throughput") {
+  output = { runtime: `Node ${process.versions.node}`, samples: await throughputSeries({ ...options, lib, io }) };
+} else if (mode === "latency") {
+  /** @type {{ "crisp-rtm": number[], "crisp-api": number[] }} */
+  const samples = { "crisp-rtm": [], "crisp-api": [] };
+  for (let run = -1; run < options.runs; run += 1) {
+    const rtm = await crispRTMLatency({ lib, restBase: options.restUrl, token: options.token });
+    const api = await crispApiLatency({ restUrl: options.restUrl, token: options.token });
+    if (run >= 0) {
+      samples["crisp-rtm"].push(rtm);
+      samples["crisp-api"].push(api);
+    }
+  }
+  output = samples;
+} else if (mode === "recovery") {
+  /** @type {Record<string, number[]>} */
+  const samples = {};
+  for (const kind of options.kinds) {
+    samples[kind] = [];
+    const runs = kind === "crisp-api" ? options.crispApiRuns : options.runs;
+    for (let run = 0; run < runs; run += 1) {
+      const common = { controlUrl: options.controlUrl, token: options.token, downMs: options.downMs };
+      samples[kind].push(
+        kind === "crisp-api"
+          ? await crispApiRecovery({ ...common, restUrl: options.restUrl })
+          : await recovery({ ...common, kind, lib, io, restBase: options.restUrl, endpoint: options.rtmUrl, websiteId: options.token.websites[0] }),
+      );
+      await sleep(200);
+    }
+  }
+  output = samples;
+} else if (mode === "memory") {
+  output = await memory(options);
+} else {
+  console.error(`unknown mode ${mode}`);
+  process.exit(2);
+}
+console.log(JSON.stringify(output));
+process.exit(0);

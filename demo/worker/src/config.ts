@@ -1,0 +1,94 @@
+import type { RTMTier } from "crisp-rtm";
+import type { HubEnv } from "./env.js";
+import { parseCsv, type EventFilter } from "./filters.js";
+
+/** How the Durable Object opens its outbound WebSocket. */
+export type UpstreamSocket = "websocket" | "fetch";
+
+/** The Crisp connection settings; secrets included, so never log this object. */
+export interface CrispSettings {
+  identifier: string;
+  key: string;
+  tier: RTMTier;
+  websiteId: string | undefined;
+  restBase: string | undefined;
+  endpoint: string | undefined;
+}
+
+/** The hub's settings, read from the Worker's vars and secrets. */
+export interface HubConfig {
+  /** Null when `CRISP_IDENTIFIER` or `CRISP_KEY` is missing: the hub then stays disconnected. */
+  crisp: CrispSettings | null;
+  /** The upstream filters until `POST /bind` changes them. */
+  defaultFilter: EventFilter;
+  socket: UpstreamSocket;
+  logSize: number;
+  watchdogMs: number;
+  ticketTtlMs: number;
+  /** Null when `SUBSCRIBER_SECRET` is missing or shorter than {@link MIN_SECRET_LENGTH}: every authenticated route then answers 503. */
+  subscriberSecret: string | null;
+  /** `TICKET_SECRET` (at least {@link MIN_SECRET_LENGTH} characters); null: tickets are signed with a key derived from the subscriber secret. */
+  ticketSecret: string | null;
+  testRoutes: boolean;
+}
+
+/** The shortest accepted `SUBSCRIBER_SECRET`. */
+export const MIN_SECRET_LENGTH = 16;
+
+const TIERS: readonly RTMTier[] = ["plugin", "user", "website"];
+
+function integer(value: string | undefined, fallback: number, min: number, max: number): number {
+  const parsed = Number.parseInt(value ?? "", 10);
+  if (!Number.isFinite(parsed)) return fallback;
+  return Math.min(max, Math.max(min, parsed));
+}
+
+function optional(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function longEnough(value: string | undefined): string | null {
+  const secret = optional(value);
+  return secret && secret.length >= MIN_SECRET_LENGTH ? secret : null;
+}
+
+function crispSettings(env: HubEnv): CrispSettings | null {
+  const identifier = optional(env.CRISP_IDENTIFIER);
+  const key = optional(env.CRISP_KEY);
+  if (!identifier || !key) return null;
+  const tier = TIERS.find((candidate) => candidate === optional(env.CRISP_TIER)) ?? "plugin";
+  return {
+    identifier,
+    key,
+    tier,
+    websiteId: optional(env.CRISP_WEBSITE_ID),
+    restBase: optional(env.CRISP_REST_BASE),
+    endpoint: optional(env.CRISP_ENDPOINT),
+  };
+}
+
+function defaultFilter(env: HubEnv): EventFilter {
+  try {
+    return { events: parseCsv(env.CRISP_EVENTS, "events", "exact"), websites: parseCsv(env.CRISP_WEBSITES, "websites", "exact") };
+  } catch {
+    console.error("crisp-hub: CRISP_EVENTS or CRISP_WEBSITES is malformed; using every event and website");
+    return { events: null, websites: null };
+  }
+}
+
+/** Reads the settings; malformed numbers fall back to their defaults, out-of-range ones are clamped. */
+export function readConfig(env: HubEnv): HubConfig {
+  const subscriberSecret = longEnough(env.SUBSCRIBER_SECRET);
+  return {
+    crisp: crispSettings(env),
+    defaultFilter: defaultFilter(env),
+    socket: optional(env.HUB_UPSTREAM_SOCKET) === "fetch" ? "fetch" : "websocket",
+    logSize: integer(env.HUB_LOG_SIZE, 1000, 1, 100_000),
+    watchdogMs: integer(env.HUB_WATCHDOG_SECONDS, 45, 1, 300) * 1000,
+    ticketTtlMs: integer(env.HUB_TICKET_TTL_SECONDS, 60, 5, 600) * 1000,
+    subscriberSecret,
+    ticketSecret: longEnough(env.TICKET_SECRET),
+    testRoutes: env.HUB_TEST_ROUTES === "true",
+  };
+}

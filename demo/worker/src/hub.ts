@@ -1,0 +1,228 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Downtime, RTMError, RTMLifecycleEvents } from "crisp-rtm";
+import type { BindRequest, BindResult, HubStatus, UpstreamError } from "./api.js";
+import { readConfig, type HubConfig } from "./config.js";
+import type { HubEnv } from "./env.js";
+import { greeting } from "./greeting.js";
+import { HubStore, type OpenReason } from "./hub-store.js";
+import { ApiError, errorResponse } from "./http.js";
+import { encode, PING, PONG, type UpstreamState } from "./protocol.js";
+import { ReplayLog } from "./replay-log.js";
+import { send, Subscribers } from "./subscribers.js";
+import { fromHubRequest, type SubscribeRequest, type Subscription } from "./subscription.js";
+import { TicketLedger } from "./ticket-ledger.js";
+import { Upstream, type UpstreamListener } from "./upstream.js";
+import { Watchdog } from "./watchdog.js";
+
+/** After a fatal error (a refused token, a bad endpoint) the watchdog waits this long before trying again. */
+const FATAL_BACKOFF_MS = 5 * 60_000;
+const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_options"]);
+
+/**
+ * The hub: the one Durable Object (a singleton, `idFromName`) that holds the deployment's only Crisp RTM
+ * connection, numbers every event into a bounded replay log and fans it out to hibernatable subscriber
+ * sockets. Every entry point (request, subscriber message, alarm) first makes sure the upstream is open when
+ * it should be, so an evicted or redeployed hub comes back on the next request or watchdog alarm.
+ */
+export class CrispHub extends DurableObject<HubEnv> {
+  readonly #config: HubConfig;
+  readonly #log: ReplayLog;
+  readonly #store: HubStore;
+  readonly #subscribers: Subscribers;
+  readonly #tickets: TicketLedger;
+  readonly #watchdog: Watchdog;
+  readonly #upstream: Upstream | null;
+  #announced: UpstreamState | undefined;
+  #lastError: UpstreamError | null = null;
+  #blockedUntil = 0;
+  #watchdogChecked = false;
+
+  constructor(ctx: DurableObjectState, env: HubEnv) {
+    super(ctx, env);
+    this.#config = readConfig(env);
+    this.#log = new ReplayLog(ctx.storage, this.#config.logSize);
+    this.#store = new HubStore(ctx.storage.kv, this.#config.defaultFilter);
+    this.#subscribers = new Subscribers(ctx);
+    this.#tickets = new TicketLedger(ctx.storage.sql);
+    this.#watchdog = new Watchdog(ctx.storage, this.#config.watchdogMs);
+    this.#upstream = this.#config.crisp ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener()) : null;
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** A subscriber's WebSocket, forwarded by the Worker once authenticated (see `toHubRequest`). */
+  override async fetch(request: Request): Promise<Response> {
+    this.#wake("request");
+    let subscribe: SubscribeRequest;
+    try {
+      subscribe = fromHubRequest(request);
+    } catch (error) {
+      return errorResponse(error instanceof ApiError ? error : new ApiError("bad_request", "malformed subscription"));
+    }
+    const now = Date.now();
+    if (subscribe.ticket && !this.#tickets.consume(subscribe.ticket.id, subscribe.ticket.expiresAt, now)) {
+      return errorResponse(new ApiError("unauthorized", "this ticket was already used; ask for a new one"));
+    }
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    const subscription: Subscription = { id: crypto.randomUUID(), ...subscribe, connectedAt: now };
+    this.#subscribers.accept(server, subscription);
+    for (const message of greeting(this.#log, subscription, this.#state())) send(server, message);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** `GET /status`; `detailed` adds the upstream filters. */
+  async status(detailed: boolean): Promise<HubStatus> {
+    this.#wake("request");
+    const record = this.#store.record();
+    const status: HubStatus = {
+      running: this.#store.desired().running,
+      upstream: {
+        state: this.#state(),
+        configured: this.#upstream !== null,
+        socket: this.#config.socket,
+        opens: record.opens,
+        reconnects: Math.max(0, record.readies - 1),
+        lastOpen: record.lastOpen,
+        lastReadyAt: record.lastReadyAt,
+        lastError: this.#lastError,
+      },
+      lastEventAt: this.#log.lastEventAt(),
+      subscribers: this.#subscribers.count(),
+      log: { seq: this.#log.lastSeq, oldest: this.#log.oldestSeq(), capacity: this.#log.capacity },
+      watchdog: { intervalMs: this.#watchdog.intervalMs, lastRunAt: this.#watchdog.lastRunAt, nextAt: await this.#watchdog.nextAt() },
+    };
+    if (detailed) status.filter = this.#store.filter();
+    return status;
+  }
+
+  /** `POST /bind`: stores the new upstream filters and applies them to the live connection. */
+  async bind(request: BindRequest): Promise<BindResult> {
+    this.#wake("request");
+    const current = this.#store.filter();
+    const filter = {
+      events: request.events === undefined ? current.events : request.events,
+      websites: request.websites === undefined ? current.websites : request.websites,
+    };
+    this.#store.setDesired({ filter });
+    this.#noteAlive();
+    await this.#upstream?.bind(filter);
+    return { filter, upstream: this.#state() };
+  }
+
+  /** `POST /upstream`: switches the upstream connection (and the watchdog) on or off. */
+  async setRunning(running: boolean): Promise<HubStatus> {
+    this.#store.setDesired({ running });
+    if (running) {
+      this.#blockedUntil = 0;
+      this.#wake("start");
+      if (this.#upstream) await this.#watchdog.arm();
+    } else {
+      this.#noteAlive();
+      this.#upstream?.close();
+      await this.#watchdog.disarm();
+      this.#announce("stopped");
+    }
+    return this.status(true);
+  }
+
+  /** Test-only (`HUB_TEST_ROUTES`): resets this instance as an eviction would; the caller's call fails. */
+  simulateEviction(): void {
+    if (!this.#config.testRoutes) throw new Error("test routes are disabled");
+    this.ctx.abort("simulated eviction");
+  }
+
+  /** The watchdog: re-opens the upstream if needed and schedules the next run. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.#watchdog.ran(now);
+    this.#wake("alarm");
+    this.#noteAlive();
+    if (this.#upstream && this.#store.desired().running) await this.#watchdog.arm();
+  }
+
+  /** Subscribers only send pings, which the runtime answers; anything else is ignored. */
+  override webSocketMessage(): void {
+    this.#wake("subscriber");
+  }
+
+  /** Completes the closing handshake of a leaving subscriber. */
+  override webSocketClose(socket: WebSocket, code: number, reason: string): void {
+    try {
+      socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #state(): UpstreamState {
+    return this.#upstream?.state ?? "stopped";
+  }
+
+  #wake(reason: OpenReason): void {
+    const upstream = this.#upstream;
+    if (!upstream || !this.#store.desired().running) return;
+    if (!this.#watchdogChecked) {
+      this.#watchdogChecked = true;
+      this.ctx.waitUntil(this.#watchdog.ensureArmed());
+    }
+    if (upstream.active || Date.now() < this.#blockedUntil) return;
+    const record = this.#store.record();
+    this.#store.updateRecord({ opens: record.opens + 1, lastOpen: { at: Date.now(), reason } });
+    upstream.open(this.#store.filter());
+  }
+
+  #announce(upstream: UpstreamState): void {
+    if (upstream === this.#announced) return;
+    this.#announced = upstream;
+    this.#subscribers.announce(encode({ type: "status", upstream, at: Date.now() }));
+  }
+
+  #onEvent(name: string, payload: Record<string, unknown>): void {
+    const websiteId = typeof payload.website_id === "string" ? payload.website_id : null;
+    this.#subscribers.broadcast(this.#log.appendEvent(name, websiteId, payload, Date.now()));
+  }
+
+  #onReady(info: RTMLifecycleEvents["rtm:ready"]): void {
+    const now = Date.now();
+    const record = this.#store.record();
+    this.#store.updateRecord({ readies: record.readies + 1, lastReadyAt: now, aliveAt: now });
+    const downtime = info.downtime ?? this.#downtimeSinceLastInstance(info, record.aliveAt, now);
+    if (downtime) this.#subscribers.broadcast(this.#log.appendDowntime(downtime));
+    this.#announce("ready");
+  }
+
+  #noteAlive(): void {
+    if (this.#upstream?.state === "ready") this.#store.updateRecord({ aliveAt: Date.now() });
+  }
+
+  #downtimeSinceLastInstance(info: RTMLifecycleEvents["rtm:ready"], aliveAt: number | null, now: number): Downtime | undefined {
+    if (info.reconnected || aliveAt === null) return undefined;
+    const since = Math.max(aliveAt, this.#log.lastEventAt() ?? 0);
+    return { since, until: now, ms: now - since };
+  }
+
+  #onError(error: RTMError): void {
+    this.#lastError = { code: error.code, message: error.message, at: Date.now() };
+  }
+
+  #onClosed(error: RTMError | undefined): void {
+    if (error) {
+      this.#onError(error);
+      if (FATAL_CODES.has(error.code)) this.#blockedUntil = Date.now() + FATAL_BACKOFF_MS;
+    }
+    this.#announce("closed");
+  }
+
+  #listener(): UpstreamListener {
+    return {
+      event: (name, payload) => this.#onEvent(name, payload),
+      ready: (info) => this.#onReady(info),
+      disconnect: (info) => {
+        this.#store.updateRecord({ aliveAt: info.at });
+        this.#announce(info.willReconnect ? "reconnecting" : "closed");
+      },
+      reconnecting: () => this.#announce("reconnecting"),
+      error: (error) => this.#onError(error),
+      closed: (error) => this.#onClosed(error),
+    };
+  }
+}

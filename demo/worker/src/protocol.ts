@@ -1,0 +1,106 @@
+/**
+ * The messages a subscriber receives on `GET /events`: JSON text frames, each with a `type` discriminant.
+ *
+ * Order on a new subscription: `hello`, then (with `?since=`) `reset` and/or `gap` when needed, the replayed
+ * `event`s and `downtime`s, `live`; from then on live `event`s, `downtime`s and `status` changes. Sequence
+ * numbers (of `event` and `downtime`) are global to the hub and only grow: a filtered subscriber sees jumps
+ * between them; only `gap` (the hub's log) and `downtime` (Crisp's side) mean something was missed.
+ */
+import type { RTMState } from "crisp-rtm";
+import type { EventFilter } from "./filters.js";
+
+/** The hub's upstream connection: the crisp-rtm client's state, or `stopped` when switched off. */
+export type UpstreamState = RTMState | "stopped";
+
+/** First message of every subscription. */
+export interface HelloMessage {
+  type: "hello";
+  /** The newest sequence number so far (0 before the first event). Remember the last `seq` you handled. */
+  seq: number;
+  /** The oldest sequence number still in the replay log, or null when it is empty. */
+  oldest: number | null;
+  /** The upstream state right now. */
+  upstream: UpstreamState;
+  /** The filter this subscription asked for (`null` fields mean everything). */
+  filter: EventFilter;
+  /** The narrower filter a ticket imposes, if the subscriber came with one. */
+  scope: EventFilter | null;
+}
+
+/** One Crisp event. `at` is when the hub received it (ms since epoch); `payload` is Crisp's, untouched. */
+export interface EventMessage {
+  type: "event";
+  seq: number;
+  name: string;
+  websiteId: string | null;
+  at: number;
+  payload: Record<string, unknown>;
+}
+
+/** Events `from`..`to` (inclusive) were missed and are no longer in the replay log: reconcile over Crisp's REST API. */
+export interface GapMessage {
+  type: "gap";
+  from: number;
+  to: number;
+}
+
+/** `since` is ahead of the hub's sequence (its storage was reset): the replay restarts from the beginning. */
+export interface ResetMessage {
+  type: "reset";
+  since: number;
+  seq: number;
+}
+
+/** The replay (if any) is over: `replayed` events were sent; what follows is live. */
+export interface LiveMessage {
+  type: "live";
+  seq: number;
+  replayed: number;
+}
+
+/**
+ * The hub was not receiving Crisp events between `since` and `until` (ms since epoch): a dropped connection,
+ * an eviction, a deploy. Crisp never replays them: reconcile that window over Crisp's REST API. Sent to every
+ * subscriber whatever its filter, numbered and kept in the replay log like events.
+ */
+export interface DowntimeMessage {
+  type: "downtime";
+  seq: number;
+  since: number;
+  until: number;
+  ms: number;
+}
+
+/** The upstream connection changed state (not numbered, not replayed: `hello` carries the current state). */
+export interface StatusMessage {
+  type: "status";
+  upstream: UpstreamState;
+  at: number;
+}
+
+/** The answer to {@link PING}, sent by the runtime without waking the hub. */
+export interface PongMessage {
+  type: "pong";
+}
+
+/** Every message the hub sends to a subscriber. */
+export type HubMessage =
+  | HelloMessage
+  | EventMessage
+  | DowntimeMessage
+  | GapMessage
+  | ResetMessage
+  | LiveMessage
+  | StatusMessage
+  | PongMessage;
+
+/** The only message a subscriber sends: a keep-alive, answered with {@link PONG}. Send it exactly as written. */
+export const PING = '{"type":"ping"}';
+
+/** The answer to {@link PING}. */
+export const PONG = '{"type":"pong"}';
+
+/** Serializes a message for a subscriber. */
+export function encode(message: HubMessage): string {
+  return JSON.stringify(message);
+}

@@ -1,0 +1,21 @@
+// @ts-check
+// Socket.IO conformance cases (test/socketio), run by Node (global WebSocket: Node 22+, or 20 with
+// --experimental-websocket) against real socket.io servers over WSS (NODE_EXTRA_CA_CERTS trusts the test CA).
+// The layer is the `.cache/socketio/index.js` bundle (test/support/build-socketio.js), the library `dist/crisp-rtm.js`.
+import { after, before, test } from "node:test";
+import * as lib from "../../../dist/crisp-rtm.js";
+import * as layer from "../../../.cache/socketio/index.js";
+import { socketioScenarios } from "../../../.cache/scenarios.js";
+import { startEmulatorManager } from "../../support/emulator-manager.js";
+
+/** @type {Awaited<ReturnType<typeof startEmulatorManager>>} */
+let manager;
+before(async () => {
+  if (typeof WebSocket !== "function") throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
+  manager = await startEmulatorManager();
+});
+after(() => manager.close());
+
+for (const scenario of socketioScenarios) {
+  test(scenario.name, () => scenario.run({ layer, lib, managerUrl: manager.url, serverOptions: { tls: true } }));
+}

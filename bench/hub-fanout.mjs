@@ -6,8 +6,9 @@
  * a steady rate. Prints the events/s delivered (all subscribers together, and per subscriber) and the fan-out
  * latency (emulator send time → subscriber receive time: median, p95, max). Needs `npm run build` first.
  *
- *   node --experimental-websocket bench/hub-fanout.mjs [--subscribers 100] [--threads 4] [--burst 2000] [--paced 500] [--rate 100]
+ *   node bench/hub-fanout.mjs [--subscribers 100] [--threads 4] [--burst 1000] [--paced 500] [--rate 100]
  */
+import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
@@ -64,18 +65,21 @@ function probeThread({ urls }) {
 /** @param {number[]} sorted @param {number} q */
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
+/** Node 20 has no global WebSocket without a flag: runs this script again with it. */
+function rerunWithWebSocket() {
+  if (process.execArgv.includes("--experimental-websocket")) throw new Error("no global WebSocket even with --experimental-websocket");
+  const child = spawn(process.execPath, ["--experimental-websocket", ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  child.on("exit", (code) => process.exit(code ?? 1));
+}
+
 async function main() {
-  if (typeof WebSocket !== "function") {
-    console.error("This benchmark needs a global WebSocket: run it with `node --experimental-websocket` (Node 20) or Node >= 22.");
-    process.exit(1);
-  }
   const { startEmulator } = await import("../test/emulator/index.js");
   const { eventually, startHub } = await import("../test/workerd/harness.js");
   const { values } = parseArgs({
     options: {
       subscribers: { type: "string", default: "100" },
       threads: { type: "string", default: "4" },
-      burst: { type: "string", default: "2000" },
+      burst: { type: "string", default: "1000" },
       paced: { type: "string", default: "500" },
       rate: { type: "string", default: "100" },
     },
@@ -153,5 +157,6 @@ async function main() {
   }
 }
 
-if (isMainThread) await main();
-else probeThread(workerData);
+if (!isMainThread) probeThread(workerData);
+else if (typeof WebSocket !== "function") rerunWithWebSocket();
+else await main();

@@ -109,7 +109,8 @@ async function settledHeap() {
  */
 function open(kind, { restUrl, rtmUrl, token, onEvent = () => {} }) {
   if (kind === "crisp-api") return openCrispApi({ restUrl, token, onEvent });
-  return openClient(kind, { lib, io, restBase: restUrl, endpoint: rtmUrl, token, onEvent });
+  if (kind === "crisp-rtm") return openClient(kind, { lib, restBase: restUrl, token, onEvent });
+  return openClient(kind, { io, endpoint: rtmUrl, token, onEvent });
 }
 
 /**
@@ -122,6 +123,8 @@ async function memory(options) {
   const results = {};
   for (const kind of ["crisp-rtm", "socket.io-client", "crisp-api"]) {
     const result = (results[kind] = { idle: [], growth: [] });
+    (await open(kind, options)).close(); // warm-up: first-use allocations are not per-client costs
+    await sleep(300);
     for (let run = 0; run < runs; run += 1) {
       const before = await settledHeap();
       const opened = [];
@@ -187,7 +190,7 @@ if (mode === "throughput") {
       samples[kind].push(
         kind === "crisp-api"
           ? await crispApiRecovery({ ...common, restUrl: options.restUrl })
-          : await recovery({ ...common, kind, lib, io, restBase: options.restUrl, endpoint: options.rtmUrl, websiteId: options.token.websites[0] }),
+          : await recovery({ ...common, kind, lib, io, restBase: options.restUrl, endpoint: kind === "crisp-rtm" ? undefined : options.rtmUrl, websiteId: options.token.websites[0] }),
       );
       await sleep(200);
     }

@@ -69,6 +69,7 @@ const steps = [
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.json")) },
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.node.json")) },
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.test.json")) },
+  { name: "types", run: async () => check(await npx("tsc", "-p", "demo/tsconfig.json")) },
   { name: "build", run: async () => check(await run("npm", ["run", "--silent", "build"])) },
   { name: "package", run: async () => check(await npx("publint", "--strict")) },
   { name: "package", run: async () => check(await npx("attw", "--pack", ".", "--profile", "esm-only")) },
@@ -80,6 +81,13 @@ const steps = [
       ensureChromium();
       const code = await npx("web-test-runner", "--config", "web-test-runner.config.mjs");
       return readCounts(`${RESULTS}/browser.json`, code);
+    },
+  },
+  {
+    name: "demo",
+    run: async () => {
+      ensureChromium();
+      return nodeTests("demo", ["test/demo"]);
     },
   },
   {

@@ -186,7 +186,7 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
     submit.textContent = active ? "Reconnect with these settings" : "Connect";
   }
 
-  toggle.addEventListener("click", () => (client ? disconnect(true) : form.submit()));
+  toggle.addEventListener("click", () => (client && client.state !== "closed" ? disconnect(true) : form.submit()));
 
   const pause = byId("pause", HTMLButtonElement);
   const pauseNote = byId("pause-note", HTMLElement);

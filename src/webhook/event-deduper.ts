@@ -24,7 +24,9 @@ export interface EventDeduperOptions {
  * retries). Events with a message fingerprint are matched exactly ({@link webhookEventKey}, any source, any
  * number of copies). Events without one are matched by content ({@link webhookEventDigest}), and only
  * across the two transports: one socket copy pairs with one web hook copy, so identical events that really
- * happen twice are both delivered. Answers come in call order, so awaiting them keeps the arrival order.
+ * happen twice are both delivered; a web hook retry (`delivery.attempt` > 1, as {@link handleWebhook} reports
+ * it) also matches a pending copy of its own transport. Answers come in call order, so awaiting them keeps
+ * the arrival order.
  */
 export class EventDeduper {
   readonly #exact: RecentKeys;
@@ -32,6 +34,7 @@ export class EventDeduper {
   readonly #now: () => number;
   #tail: Promise<unknown> = Promise.resolve();
 
+  /** Throws `invalid_options` for a capacity or a lifetime that is not positive. */
   constructor(options: EventDeduperOptions = {}) {
     const capacity = options.capacity ?? 10_000;
     const pairTtlMs = options.pairTtlMs ?? 2 * 60_000;
@@ -48,11 +51,12 @@ export class EventDeduper {
   admit(source: DeliverySource, event: KeyedEvent): Promise<boolean> {
     if (source !== "socket" && source !== "webhook") return Promise.reject(new RTMError("invalid_options", "source must be socket or webhook"));
     const key = webhookEventKey(event);
-    const digest = key === null ? webhookEventDigest(event) : undefined;
-    digest?.catch(() => undefined);
+    const identity = key !== null ? Promise.resolve(key) : webhookEventDigest(event);
+    identity.catch(() => undefined);
     const answer = this.#tail.then(async () => {
-      if (key !== null) return this.#exact.add(key);
-      return this.#twins.note(source, await (digest as Promise<string>), this.#now());
+      const id = await identity;
+      if (key !== null) return this.#exact.add(id);
+      return this.#twins.note(source, id, this.#now(), (event.delivery?.attempt ?? 1) > 1);
     });
     this.#tail = answer.catch(() => undefined);
     return answer;

@@ -6,6 +6,8 @@ export interface KeyedEvent {
   event: string;
   /** The payload. */
   data: object;
+  /** A web hook's delivery headers: a retry (`attempt` > 1) is matched against earlier copies of its own transport too. */
+  delivery?: { attempt: number | null };
 }
 
 /** Edits keep the fingerprint of the message they change: the fingerprint does not identify them. */

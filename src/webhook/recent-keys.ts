@@ -20,6 +20,7 @@ export class RecentKeys {
   readonly #ttlMs: number;
   readonly #now: () => number;
 
+  /** Throws `invalid_options` for a capacity or a lifetime that is not positive. */
   constructor(options: RecentKeysOptions = {}) {
     this.#capacity = options.capacity ?? 10_000;
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;

@@ -14,13 +14,17 @@ export class TwinLedger {
   readonly #capacity: number;
   readonly #ttlMs: number;
 
+  /** Holds at most `capacity` keys, each pending copy for `ttlMs` milliseconds. */
   constructor(capacity: number, ttlMs: number) {
     this.#capacity = capacity;
     this.#ttlMs = ttlMs;
   }
 
-  /** Notes an event; true when it is new, false when it is the twin of a pending one from the other source. */
-  note(source: string, key: string, now: number): boolean {
+  /**
+   * Notes an event; true when it is new, false when it is the twin of a pending one from the other source,
+   * or a `retry` of a pending one from its own source.
+   */
+  note(source: string, key: string, now: number, retry = false): boolean {
     this.#pruneOldest(now);
     const pending = this.#pending.get(key);
     if (pending) {
@@ -31,6 +35,7 @@ export class TwinLedger {
         if (pending.expiries.length === 0) this.#pending.delete(key);
         return false;
       } else {
+        if (retry) return false;
         pending.expiries.push(now + this.#ttlMs);
         return true;
       }

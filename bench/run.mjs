@@ -1,0 +1,380 @@
+// @ts-check
+/**
+ * `npm run bench`: crisp-rtm side by side with socket.io-client, a raw WebSocket client and the official
+ * crisp-api, against the local emulator (plaintext, 127.0.0.1), in one run:
+ *   size        bundle sizes (scripts/size.mjs)
+ *   throughput  events/s received and dispatched, Chromium, Deno, workerd and Node (bench/harness.js)
+ *   latency     new CrispRTM() → authenticated, discovery included (Chromium, Node) vs crisp-api (Node)
+ *   recovery    emulator RTM restart (500 ms down) → next delivered event
+ *   memory      heap per idle connected client, heap growth after 10,000 events (Node, --expose-gc)
+ * Prints a table per benchmark (medians of several runs, ratios) and a summary; writes the figures to
+ * .cache/bench/results.json. Figures, not assertions: it is not part of `npm test`.
+ * `node bench/run.mjs --only throughput,latency` runs a subset; `--quick` fewer runs and events.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import puppeteer from "puppeteer-core";
+import { measure as measureSize, GOAL as SIZE_GOAL } from "../scripts/size.mjs";
+import { startEmulator } from "../test/emulator/index.js";
+import { chromiumPath } from "../test/support/chromium.js";
+import { startRelay } from "./relay.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const OUT = path.join(ROOT, ".cache/bench");
+const args = process.argv.slice(2);
+const only = args.includes("--only") ? (args[args.indexOf("--only") + 1] ?? "").split(",") : undefined;
+const quick = args.includes("--quick");
+const wanted = (/** @type {string} */ name) => !only || only.includes(name);
+
+/** How much each benchmark does. */
+const PLAN = {
+  throughput: { count: quick ? 5_000 : 20_000, runs: quick ? 2 : 5, warmup: 1 },
+  latency: { runs: quick ? 3 : 10 },
+  recovery: { runs: quick ? 2 : 5, crispApiRuns: quick ? 1 : 3, downMs: 500 },
+  memory: { clients: quick ? 10 : 50, events: 10_000, runs: quick ? 1 : 3 },
+};
+
+/** Goals of issue 8. */
+const GOALS = { vsSocketIO: 1.0, vsRaw: 0.8, latencyVsCrispApi: 0.25, recoveryMs: 1500, sizeGzip: SIZE_GOAL };
+
+// ── small helpers ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** @param {number[]} values */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? /** @type {number} */ (sorted[mid]) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+/** @param {number} value @param {number} [digits] */
+const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–");
+/** @param {number} value */
+const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "–");
+
+/**
+ * Prints a markdown table.
+ * @param {string} title
+ * @param {string[]} head
+ * @param {(string | number)[][]} rows
+ */
+function table(title, head, rows) {
+  const cells = [head, ...rows.map((row) => row.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
+  const line = (/** @type {string[]} */ row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  console.log(`\n### ${title}\n`);
+  console.log(line(head));
+  console.log(`| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(Math.max(1, w - 1))}:`)).join(" | ")} |`);
+  for (const row of cells.slice(1)) console.log(line(row));
+}
+
+/**
+ * Runs a command; resolves with its stdout (stderr passes through). Rejects on a non-zero exit.
+ * @param {string} command
+ * @param {string[]} argv
+ * @param {number} timeoutMs
+ */
+function capture(command, argv, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${argv.slice(0, 3).join(" ")} exited with ${code}: ${stdout.slice(-500)}`));
+    });
+  });
+}
+
+/** The last JSON line a child printed. @param {string} stdout */
+const lastJson = (stdout) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
+
+/**
+ * Runs bench/node-child.mjs in a Node with a global WebSocket and gc().
+ * @param {string} mode
+ * @param {unknown} options
+ */
+async function nodeChild(mode, options) {
+  const flags = ["--expose-gc", ...(Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : [])];
+  return lastJson(await capture(process.execPath, [...flags, "--no-warnings", "bench/node-child.mjs", mode, JSON.stringify(options)], 240_000));
+}
+
+// ── set-up ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Builds the browser bundle of socket.io-client every runtime loads, and makes sure dist/ exists. */
+async function prepare() {
+  mkdirSync(OUT, { recursive: true });
+  if (!existsSync(path.join(ROOT, "dist/crisp-rtm.js"))) {
+    console.log("dist/crisp-rtm.js is missing: building it (npm run build)…");
+    await capture("npm", ["run", "--silent", "build"], 180_000);
+  }
+  await build({
+    stdin: { contents: 'export { io } from "socket.io-client";', resolveDir: ROOT, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outfile: path.join(OUT, "socket.io-client.js"),
+    logLevel: "warning",
+  });
+}
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8", ".map": "application/json" };
+
+/**
+ * The bench's own HTTP service (CORS open): the page and the files it imports, plus the relay controls the
+ * harness calls: POST /hold, /flood {count}, /release.
+ * @param {Awaited<ReturnType<typeof startEmulator>>} emu
+ * @param {Awaited<ReturnType<typeof startRelay>>} relay
+ */
+async function startBenchServer(emu, relay) {
+  const server = createServer(async (req, res) => {
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Access-Control-Allow-Headers", "content-type");
+    res.setHeader("Cache-Control", "no-store");
+    const url = new URL(req.url ?? "/", "http://bench.invalid");
+    const json = (/** @type {number} */ status, /** @type {unknown} */ body) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    try {
+      if (req.method === "OPTIONS") return void res.writeHead(204).end();
+      if (req.method === "POST") {
+        let text = "";
+        for await (const chunk of req) text += chunk;
+        const body = text ? JSON.parse(text) : {};
+        if (url.pathname === "/hold") return json(200, (relay.hold(), { holding: true }));
+        if (url.pathname === "/release") return json(200, { released: relay.release() });
+        if (url.pathname === "/flood") {
+          const flood = await emu.control.flood({ event: "message:send", count: body.count });
+          // The emulator has written everything; wait until the relay has received all of it.
+          let held = -1;
+          while (relay.heldBytes() !== held) {
+            held = relay.heldBytes();
+            await sleep(60);
+          }
+          return json(200, { ...flood, heldBytes: held });
+        }
+        return json(404, { error: "no such route" });
+      }
+      const file = path.join(ROOT, path.normalize(url.pathname));
+      const allowed = ["bench/", "dist/", ".cache/bench/"].some((dir) => file.startsWith(path.join(ROOT, dir)));
+      if (!allowed || !existsSync(file)) return json(404, { error: "not found" });
+      res.writeHead(200, { "content-type": TYPES[/** @type {keyof typeof TYPES} */ (path.extname(file))] ?? "application/octet-stream" });
+      res.end(readFileSync(file));
+    } catch (error) {
+      json(500, { error: String(error) });
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+}
+
+// ── the benchmarks ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** @type {Record<string, any>} */
+const results = { date: new Date().toISOString(), machine: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}, ${os.platform()} ${os.release()}`, node: process.versions.node, plan: PLAN, goals: GOALS };
+
+async function main() {
+  const started = Date.now();
+  await prepare();
+  if (wanted("size")) results.size = await measureSize();
+
+  const emu = await startEmulator({ connectionLimit: 10_000 });
+  const relay = await startRelay({ host: "127.0.0.1", port: emu.rtmPort });
+  const bench = await startBenchServer(emu, relay);
+  const token = /** @type {{ identifier: string, key: string, websites: string[] }} */ (emu.tokens[0]);
+  const relayUrl = `ws://127.0.0.1:${relay.port}${new URL(emu.rtmUrl).pathname}`;
+  const throughputOptions = { ...PLAN.throughput, relayUrl, benchUrl: bench.url, token: { identifier: token.identifier, key: token.key } };
+  /** @type {import("puppeteer-core").Browser | undefined} */
+  let browser;
+  /** @type {Miniflare | undefined} */
+  let mf;
+  try {
+    const needsBrowser = wanted("throughput") || wanted("latency");
+    /** @type {import("puppeteer-core").Page | undefined} */
+    let page;
+    if (needsBrowser) {
+      browser = await puppeteer.launch({
+        executablePath: chromiumPath() || "/usr/bin/chromium",
+        headless: true,
+        protocolTimeout: 600_000,
+        args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      });
+      page = await browser.newPage();
+      page.on("pageerror", (error) => console.error("page error:", error));
+      await page.goto(`${bench.url}/bench/page.html`);
+      await page.waitForFunction(() => document.title === "ready", { timeout: 20_000 });
+      results.chromium = await browser.version();
+    }
+
+    if (wanted("throughput")) {
+      /** @type {Record<string, { runtime: string, samples: any[] }>} */
+      const runtimes = {};
+      console.log(`throughput: Chromium (${PLAN.throughput.runs} runs × ${PLAN.throughput.count} events per client)…`);
+      runtimes.chromium = {
+        runtime: results.chromium,
+        samples: await /** @type {import("puppeteer-core").Page} */ (page).evaluate(
+          (options) => /** @type {any} */ (window).bench.harness.throughputSeries({ ...options, lib: /** @type {any} */ (window).bench.lib, io: /** @type {any} */ (window).bench.io }),
+          throughputOptions,
+        ),
+      };
+      console.log("throughput: Deno…");
+      runtimes.deno = lastJson(await capture("npx", ["--no-install", "deno", "run", "-A", "--no-check", "bench/deno.js", JSON.stringify(throughputOptions)], 240_000));
+      console.log("throughput: workerd (Miniflare)…");
+      await build({
+        entryPoints: [path.join(ROOT, "bench/worker.js")],
+        bundle: true,
+        format: "esm",
+        platform: "neutral",
+        conditions: ["workerd", "worker", "browser"],
+        target: "es2022",
+        outfile: path.join(OUT, "worker.js"),
+        logLevel: "warning",
+      });
+      mf = new Miniflare({ modules: true, scriptPath: path.join(OUT, "worker.js"), compatibilityDate: "2026-04-01" });
+      await mf.ready;
+      const response = await mf.dispatchFetch("http://bench.test/", { method: "POST", body: JSON.stringify(throughputOptions) });
+      const workerd = /** @type {{ ok: boolean, error?: string, samples: any[] }} */ (await response.json());
+      if (!workerd.ok) throw new Error(`workerd: ${workerd.error}`);
+      runtimes.workerd = { runtime: "workerd (Miniflare 4)", samples: workerd.samples };
+      await mf.dispose();
+      mf = undefined;
+      console.log("throughput: Node…");
+      runtimes.node = await nodeChild("throughput", throughputOptions);
+      results.throughput = {};
+      for (const [name, { runtime, samples }] of Object.entries(runtimes)) {
+        /** @type {Record<string, { median: number, min: number, max: number, samples: number[] }>} */
+        const byKind = {};
+        for (const kind of ["crisp-rtm", "socket.io-client", "raw"]) {
+          const rates = samples.filter((s) => s.kind === kind).map((s) => s.rate);
+          byKind[kind] = { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), samples: rates };
+        }
+        const ours = byKind["crisp-rtm"]?.median ?? NaN;
+        results.throughput[name] = {
+          runtime,
+          ...byKind,
+          vsSocketIO: ours / (byKind["socket.io-client"]?.median ?? NaN),
+          vsRaw: ours / (byKind.raw?.median ?? NaN),
+          missingPayloads: samples.reduce((sum, s) => sum + s.missing, 0),
+        };
+      }
+    }
+
+    if (wanted("latency")) {
+      console.log("latency: Chromium…");
+      const chromium = await /** @type {import("puppeteer-core").Page} */ (page).evaluate(
+        async (options) => {
+          const { harness, lib } = /** @type {any} */ (window).bench;
+          const samples = [];
+          for (let run = -1; run < options.runs; run += 1) {
+            const ms = await harness.crispRTMLatency({ lib, restBase: options.restBase, token: options.token });
+            if (run >= 0) samples.push(ms);
+          }
+          return samples;
+        },
+        { runs: PLAN.latency.runs, restBase: emu.restUrl, token: { identifier: token.identifier, key: token.key } },
+      );
+      console.log("latency: Node (crisp-rtm and crisp-api)…");
+      const node = await nodeChild("latency", { runs: PLAN.latency.runs, restUrl: emu.restUrl, token });
+      const api = median(node["crisp-api"]);
+      results.latency = {
+        "crisp-rtm (Chromium)": { median: median(chromium), samples: chromium, vsCrispApi: median(chromium) / api },
+        "crisp-rtm (Node)": { median: median(node["crisp-rtm"]), samples: node["crisp-rtm"], vsCrispApi: median(node["crisp-rtm"]) / api },
+        "crisp-api (Node)": { median: api, samples: node["crisp-api"], vsCrispApi: 1 },
+      };
+    }
+
+    if (browser) {
+      await browser.close();
+      browser = undefined;
+    }
+
+    if (wanted("recovery")) {
+      console.log("recovery: Node (emulator restart, 500 ms down)…");
+      const samples = await nodeChild("recovery", {
+        ...PLAN.recovery,
+        kinds: ["crisp-rtm", "socket.io-client", "crisp-api"],
+        restUrl: emu.restUrl,
+        rtmUrl: emu.rtmUrl,
+        controlUrl: emu.controlUrl,
+        token,
+      });
+      results.recovery = Object.fromEntries(Object.entries(samples).map(([kind, values]) => [kind, { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values }]));
+    }
+
+    if (wanted("memory")) {
+      console.log(`memory: Node (${PLAN.memory.clients} idle clients; ${PLAN.memory.events} events)…`);
+      const memory = await nodeChild("memory", { ...PLAN.memory, restUrl: emu.restUrl, rtmUrl: emu.rtmUrl, controlUrl: emu.controlUrl, token });
+      results.memory = Object.fromEntries(Object.entries(memory).map(([kind, { idle, growth }]) => [kind, { idlePerClient: median(idle), growthAfterEvents: median(growth), idleSamples: idle, growthSamples: growth }]));
+    }
+  } finally {
+    await browser?.close();
+    await mf?.dispose();
+    await bench.close();
+    await relay.close();
+    await emu.close();
+  }
+  results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
+  report();
+  writeFileSync(path.join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nfigures written to .cache/bench/results.json (${results.elapsedSeconds} s)`);
+}
+
+/** Prints every table and the summary. */
+function report() {
+  console.log(`\n## crisp-rtm benchmarks — ${results.date}\n\n${results.machine}; Node ${results.node}${results.chromium ? `; ${results.chromium}` : ""}`);
+  /** @type {(string | number)[][]} */
+  const summary = [];
+  const met = (/** @type {boolean} */ ok) => (ok ? "yes" : "**no**");
+
+  if (results.size) {
+    const { ours, socketIoClient, ratio: sizeRatio } = results.size;
+    table("Size (min + gzip, level 9)", ["bundle", "min (B)", "gzip (B)", "vs socket.io-client"], [
+      ["crisp-rtm `dist/crisp-rtm.js` (all included)", fixed(ours.min), fixed(ours.gzip), ratio(sizeRatio)],
+      ['socket.io-client bare `io` (esbuild)', fixed(socketIoClient.min), fixed(socketIoClient.gzip), ratio(1)],
+    ]);
+    summary.push(["size ≤ 10,000 B gzip", `${fixed(ours.gzip)} B`, met(ours.gzip <= GOALS.sizeGzip)]);
+  }
+
+  if (results.throughput) {
+    for (const [name, figures] of Object.entries(results.throughput)) {
+      table(`Throughput, ${figures.runtime} (events/s, ${PLAN.throughput.count.toLocaleString("en-US")} events, median of ${PLAN.throughput.runs})`, ["client", "median", "min", "max", "vs socket.io-client", "vs raw"], ["crisp-rtm", "socket.io-client", "raw"].map((kind) => {
+        const f = figures[kind];
+        return [kind === "raw" ? "raw WebSocket + JSON.parse" : kind, fixed(f.median), fixed(f.min), fixed(f.max), ratio(f.median / figures["socket.io-client"].median), ratio(f.median / figures.raw.median)];
+      }));
+      summary.push([`throughput ${name}: ≥ 1.0× socket.io-client`, ratio(figures.vsSocketIO), met(figures.vsSocketIO >= GOALS.vsSocketIO)]);
+      summary.push([`throughput ${name}: ≥ 0.8× raw`, ratio(figures.vsRaw), met(figures.vsRaw >= GOALS.vsRaw)]);
+    }
+  }
+
+  if (results.latency) {
+    table(`Connection latency (ms, new client → authenticated, discovery included, median of ${PLAN.latency.runs})`, ["client", "median", "min", "max", "vs crisp-api"], Object.entries(results.latency).map(([name, f]) => [name, fixed(f.median, 1), fixed(Math.min(...f.samples), 1), fixed(Math.max(...f.samples), 1), ratio(f.vsCrispApi)]));
+    for (const name of ["crisp-rtm (Chromium)", "crisp-rtm (Node)"]) {
+      const f = results.latency[name];
+      summary.push([`latency ${name}: ≤ 0.25× crisp-api`, ratio(f.vsCrispApi), met(f.vsCrispApi <= GOALS.latencyVsCrispApi)]);
+    }
+  }
+
+  if (results.recovery) {
+    table(`Recovery (ms, RTM restart with ${PLAN.recovery.downMs} ms down → next delivered event, Node)`, ["client", "median", "min", "max", "runs"], Object.entries(results.recovery).map(([kind, f]) => [kind, fixed(f.median), fixed(f.min), fixed(f.max), f.samples.length]));
+    const ours = results.recovery["crisp-rtm"];
+    if (ours) summary.push(["recovery ≤ 1,500 ms median", `${fixed(ours.median)} ms`, met(ours.median <= GOALS.recoveryMs)]);
+  }
+
+  if (results.memory) {
+    table(`Memory (Node JS heap, medians of ${PLAN.memory.runs})`, ["client", `per idle client (${PLAN.memory.clients} connected)`, `growth after ${PLAN.memory.events.toLocaleString("en-US")} events`], Object.entries(results.memory).map(([kind, f]) => [kind, `${fixed(f.idlePerClient / 1024, 1)} KB`, `${fixed(f.growthAfterEvents / 1024, 1)} KB`]));
+  }
+
+  table("Summary (goals of issue 8)", ["goal", "measured", "met"], summary);
+}
+
+await main();
+process.exit(0);

@@ -32,10 +32,16 @@ const args = process.argv.slice(2);
 const only = args.includes("--only") ? (args[args.indexOf("--only") + 1] ?? "").split(",") : undefined;
 const quick = args.includes("--quick");
 const wanted = (/** @type {string} */ name) => !only || only.includes(name);
+const listArg = (/** @type {string} */ flag) => (args.includes(flag) ? (args[args.indexOf(flag) + 1] ?? "").split(",") : undefined);
+/** `--runtimes chromium,deno,workerd,node` and `--kinds crisp-rtm,socket.io-client,raw` narrow the throughput runs. */
+const runtimesArg = listArg("--runtimes");
+const kindsArg = listArg("--kinds");
+const runtimeWanted = (/** @type {string} */ name) => !runtimesArg || runtimesArg.includes(name);
 
 /** How much each benchmark does. */
 const PLAN = {
-  throughput: { count: quick ? 5_000 : 20_000, runs: quick ? 2 : 5, warmup: 1 },
+  // throughput.count: events per run; chromium drains ~10k events/s here, the others ~100-300k/s
+  throughput: { count: quick ? 5_000 : Number(process.env.BENCH_COUNT ?? 20_000), runs: quick ? 2 : 5, warmup: 1 },
   latency: { runs: quick ? 3 : 10 },
   recovery: { runs: quick ? 2 : 5, crispApiRuns: quick ? 1 : 3, downMs: 500 },
   memory: { clients: quick ? 10 : 50, events: 10_000, runs: quick ? 1 : 3 },
@@ -192,13 +198,13 @@ async function main() {
   const bench = await startBenchServer(emu, relay);
   const token = /** @type {{ identifier: string, key: string, websites: string[] }} */ (emu.tokens[0]);
   const relayUrl = `ws://127.0.0.1:${relay.port}${new URL(emu.rtmUrl).pathname}`;
-  const throughputOptions = { ...PLAN.throughput, relayUrl, benchUrl: bench.url, token: { identifier: token.identifier, key: token.key } };
+  const throughputOptions = { ...PLAN.throughput, ...(kindsArg ? { kinds: kindsArg } : {}), relayUrl, benchUrl: bench.url, token: { identifier: token.identifier, key: token.key } };
   /** @type {import("puppeteer-core").Browser | undefined} */
   let browser;
   /** @type {Miniflare | undefined} */
   let mf;
   try {
-    const needsBrowser = wanted("throughput") || wanted("latency");
+    const needsBrowser = (wanted("throughput") && runtimeWanted("chromium")) || wanted("latency");
     /** @type {import("puppeteer-core").Page | undefined} */
     let page;
     if (needsBrowser) {
@@ -218,37 +224,45 @@ async function main() {
     if (wanted("throughput")) {
       /** @type {Record<string, { runtime: string, samples: any[] }>} */
       const runtimes = {};
-      console.log(`throughput: Chromium (${PLAN.throughput.runs} runs × ${PLAN.throughput.count} events per client)…`);
-      runtimes.chromium = {
-        runtime: results.chromium,
-        samples: await /** @type {import("puppeteer-core").Page} */ (page).evaluate(
-          (options) => /** @type {any} */ (window).bench.harness.throughputSeries({ ...options, lib: /** @type {any} */ (window).bench.lib, io: /** @type {any} */ (window).bench.io }),
-          throughputOptions,
-        ),
-      };
-      console.log("throughput: Deno…");
-      runtimes.deno = lastJson(await capture("npx", ["--no-install", "deno", "run", "-A", "--no-check", "bench/deno.js", JSON.stringify(throughputOptions)], 240_000));
-      console.log("throughput: workerd (Miniflare)…");
-      await build({
-        entryPoints: [path.join(ROOT, "bench/worker.js")],
-        bundle: true,
-        format: "esm",
-        platform: "neutral",
-        conditions: ["workerd", "worker", "browser"],
-        target: "es2022",
-        outfile: path.join(OUT, "worker.js"),
-        logLevel: "warning",
-      });
-      mf = new Miniflare({ modules: true, scriptPath: path.join(OUT, "worker.js"), compatibilityDate: "2026-04-01" });
-      await mf.ready;
-      const response = await mf.dispatchFetch("http://bench.test/", { method: "POST", body: JSON.stringify(throughputOptions) });
-      const workerd = /** @type {{ ok: boolean, error?: string, samples: any[] }} */ (await response.json());
-      if (!workerd.ok) throw new Error(`workerd: ${workerd.error}`);
-      runtimes.workerd = { runtime: "workerd (Miniflare 4)", samples: workerd.samples };
-      await mf.dispose();
-      mf = undefined;
-      console.log("throughput: Node…");
-      runtimes.node = await nodeChild("throughput", throughputOptions);
+      if (runtimeWanted("chromium")) {
+        console.log(`throughput: Chromium (${PLAN.throughput.runs} runs × ${PLAN.throughput.count} events per client)…`);
+        runtimes.chromium = {
+          runtime: results.chromium,
+          samples: await /** @type {import("puppeteer-core").Page} */ (page).evaluate(
+            (options) => /** @type {any} */ (window).bench.harness.throughputSeries({ ...options, lib: /** @type {any} */ (window).bench.lib, io: /** @type {any} */ (window).bench.io }),
+            throughputOptions,
+          ),
+        };
+      }
+      if (runtimeWanted("deno")) {
+        console.log("throughput: Deno…");
+        runtimes.deno = lastJson(await capture("npx", ["--no-install", "deno", "run", "-A", "--no-check", "--v8-flags=--expose-gc", "bench/deno.js", JSON.stringify(throughputOptions)], 240_000));
+      }
+      if (runtimeWanted("workerd")) {
+        console.log("throughput: workerd (Miniflare)…");
+        await build({
+          entryPoints: [path.join(ROOT, "bench/worker.js")],
+          bundle: true,
+          format: "esm",
+          platform: "neutral",
+          conditions: ["workerd", "worker", "browser"],
+          target: "es2022",
+          outfile: path.join(OUT, "worker.js"),
+          logLevel: "warning",
+        });
+        mf = new Miniflare({ modules: true, scriptPath: path.join(OUT, "worker.js"), compatibilityDate: "2026-04-01" });
+        await mf.ready;
+        const response = await mf.dispatchFetch("http://bench.test/", { method: "POST", body: JSON.stringify(throughputOptions) });
+        const workerd = /** @type {{ ok: boolean, error?: string, samples: any[] }} */ (await response.json());
+        if (!workerd.ok) throw new Error(`workerd: ${workerd.error}`);
+        runtimes.workerd = { runtime: "workerd (Miniflare 4)", samples: workerd.samples };
+        await mf.dispose();
+        mf = undefined;
+      }
+      if (runtimeWanted("node")) {
+        console.log("throughput: Node…");
+        runtimes.node = await nodeChild("throughput", throughputOptions);
+      }
       results.throughput = {};
       for (const [name, { runtime, samples }] of Object.entries(runtimes)) {
         /** @type {Record<string, { median: number, min: number, max: number, samples: number[] }>} */

@@ -32,6 +32,7 @@ export const CONTROL_ROUTES = Object.freeze({
   config: "config",
   "token-websites": "tokenWebsites",
   revoke: "revoke",
+  webhook: "webhook",
   reset: "reset",
 });
 

@@ -6,6 +6,7 @@
 import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
 import { MESSAGE_EVENTS, samplePayload } from "./payloads.js";
 import { REST_MODES } from "./rest.js";
+import { controlWebhook } from "./webhooks.js";
 
 /** @typedef {import("./rtm.js").RtmServer} RtmServer */
 /** @typedef {import("./rtm.js").RtmConfig} RtmConfig */
@@ -390,6 +391,15 @@ export class Control {
     if (typeof revoked !== "boolean") throw new ControlError('revoke: "revoked" must be a boolean');
     if (this.#deps.registry.setRevoked(identifier, revoked) === null) throw new ControlError(`unknown token ${identifier}`, 404);
     return { identifier, revoked };
+  }
+
+  /**
+   * Signs a web hook the way Crisp does and POSTs it to `url` with Crisp's header names; answers the
+   * receiver's `{ status, text }`. See `webhooks.js` for the body.
+   * @param {Parameters<typeof controlWebhook>[0]} body
+   */
+  async webhook(body) {
+    return controlWebhook(body);
   }
 
   /**

@@ -6,15 +6,14 @@
  * leak-probe.js; the emulator runs here, so its own memory is not measured. The figures are printed.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/index.js";
 import { buildLibrary } from "../support/build-library.js";
+import { describeLeakReport, runLeakProbe } from "./leak-probe-runner.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LIB = `${ROOT}.cache/leaks/crisp-rtm.js`;
-const PROBE = fileURLToPath(new URL("./leak-probe.js", import.meta.url));
 const MB = 2 ** 20;
 
 /** @type {Awaited<ReturnType<typeof startEmulator>>} */
@@ -25,30 +24,10 @@ before(async () => {
 });
 after(() => emu?.close());
 
-/**
- * Runs the probe; resolves with its JSON report.
- * @param {Record<string, unknown>} options
- * @returns {Promise<any>}
- */
-export function runProbe(options) {
-  const flags = Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : [];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", ...flags, "--no-warnings", PROBE, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0) reject(new Error(`the leak probe exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line));
-    });
-  });
-}
-
 test("1,000 drop/reconnect cycles, 1,000 on/off pairs and 50 clients leave no timers, listeners or heap behind", { timeout: 120_000 }, async () => {
   const [token] = emu.tokens;
   assert.ok(token);
-  const report = await runProbe({
+  const report = await runLeakProbe({
     lib: LIB,
     restUrl: emu.restUrl,
     controlUrl: emu.controlUrl,
@@ -61,20 +40,7 @@ test("1,000 drop/reconnect cycles, 1,000 on/off pairs and 50 clients leave no ti
   });
   const { before: start, afterCycles, afterPairs, afterClients, afterClose } = report;
   const growth = (/** @type {{ heapUsed: number }} */ s) => s.heapUsed - start.heapUsed;
-  const row = (/** @type {string} */ label, /** @type {any} */ s) =>
-    `${label.padEnd(22)} heap ${(s.heapUsed / MB).toFixed(2)} MB (${growth(s) >= 0 ? "+" : ""}${(growth(s) / 1024).toFixed(0)} KB), ` +
-    `timers ${s.timers}, listeners ${s.listeners}, alive ${JSON.stringify(s.alive)}`;
-  console.log(
-    [
-      `leaks: ${report.cycles} drop/reconnect cycles in ${report.cyclesMs} ms, ${report.pairs} on/off pairs, ${report.clients} clients`,
-      row("baseline (ready)", start),
-      row("after cycles", afterCycles),
-      row("after on/off pairs", afterPairs),
-      row("after clients", afterClients),
-      row("after close()", afterClose),
-      `active resources at baseline ${JSON.stringify(start.resources)}, after close ${JSON.stringify(afterClose.resources)}`,
-    ].join("\n"),
-  );
+  console.log(describeLeakReport(report));
   for (const [label, s] of Object.entries({ afterCycles, afterPairs, afterClients })) {
     assert.ok(growth(s) < MB, `${label}: the heap grew by ${(growth(s) / 1024).toFixed(0)} KB`);
     assert.equal(s.timers, start.timers, `${label}: pending timers`);

@@ -92,6 +92,16 @@ test("EventDeduper: events without a fingerprint pair across transports; true re
   assert.deepEqual(answers, [true, true, true, false, false, false, true]);
 });
 
+test("EventDeduper: a web hook retry of a pending copy is a duplicate; a first delivery is not", async () => {
+  const deduper = new lib.EventDeduper();
+  const hook = { website_id: W, event: "session:set_state", data: { session_id: S, state: "resolved" } };
+  assert.equal(await deduper.admit("webhook", { ...hook, delivery: { attempt: 1 } }), true);
+  assert.equal(await deduper.admit("webhook", { ...hook, delivery: { attempt: 2 } }), false);
+  assert.equal(await deduper.admit("webhook", { ...hook, delivery: { attempt: 1 } }), true, "a genuine repeat");
+  assert.equal(await deduper.admit("socket", { event: hook.event, data: { website_id: W, ...hook.data } }), false, "pairs with a pending copy");
+  assert.equal(await deduper.admit("webhook", { ...hook, data: { ...hook.data, state: "pending" }, delivery: { attempt: 3 } }), true, "a retry of nothing seen");
+});
+
 test("EventDeduper: a copy that waited longer than pairTtlMs is no longer paired", async () => {
   let now = 0;
   const deduper = new lib.EventDeduper({ pairTtlMs: 1000, now: () => now });

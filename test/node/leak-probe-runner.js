@@ -1,0 +1,77 @@
+// @ts-check
+/** Starts test/node/leak-probe.js in a child `node --expose-gc` and reads its report (used by the test and the bench). */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const PROBE = fileURLToPath(new URL("./leak-probe.js", import.meta.url));
+
+/**
+ * @typedef {object} LeakSnapshot
+ * @property {number} heapUsed
+ * @property {number} timers Timers the library has pending.
+ * @property {number} listeners Event listeners the library has registered.
+ * @property {{ webSockets: number, listenerFunctions: number, clients: number }} alive Objects not collected.
+ * @property {Record<string, number>} resources `process.getActiveResourcesInfo()`, counted.
+ */
+
+/**
+ * @typedef {object} LeakReport
+ * @property {number} cycles
+ * @property {number} pairs
+ * @property {number} clients
+ * @property {number} cyclesMs
+ * @property {LeakSnapshot} before
+ * @property {LeakSnapshot} afterCycles
+ * @property {LeakSnapshot} afterPairs
+ * @property {LeakSnapshot} afterClients
+ * @property {LeakSnapshot} afterClose
+ * @property {boolean} filtersBack
+ * @property {boolean} deliveredOnce
+ */
+
+/**
+ * Runs the probe (see leak-probe.js for the options); resolves with its report.
+ * @param {Record<string, unknown>} options
+ * @returns {Promise<LeakReport>}
+ */
+export function runLeakProbe(options) {
+  const flags = Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", ...flags, "--no-warnings", PROBE, JSON.stringify(options)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code !== 0) reject(new Error(`the leak probe exited with ${code}: ${out}`));
+      else resolve(JSON.parse(line));
+    });
+  });
+}
+
+/**
+ * The report as readable lines.
+ * @param {LeakReport} report
+ */
+export function describeLeakReport(report) {
+  const start = report.before;
+  /** @param {string} label @param {LeakSnapshot} s */
+  const row = (label, s) => {
+    const growth = s.heapUsed - start.heapUsed;
+    return (
+      `${label.padEnd(22)} heap ${(s.heapUsed / 2 ** 20).toFixed(2)} MB (${growth >= 0 ? "+" : ""}${(growth / 1024).toFixed(0)} KB), ` +
+      `timers ${s.timers}, listeners ${s.listeners}, alive ${JSON.stringify(s.alive)}`
+    );
+  };
+  return [
+    `leaks: ${report.cycles} drop/reconnect cycles in ${report.cyclesMs} ms, ${report.pairs} on/off pairs, ${report.clients} clients`,
+    row("baseline (ready)", start),
+    row("after cycles", report.afterCycles),
+    row("after on/off pairs", report.afterPairs),
+    row("after clients", report.afterClients),
+    row("after close()", report.afterClose),
+    `active resources at baseline ${JSON.stringify(start.resources)}, after close ${JSON.stringify(report.afterClose.resources)}`,
+  ].join("\n");
+}

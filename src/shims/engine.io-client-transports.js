@@ -1,3 +1,4 @@
+// @ts-check
 // Build-time replacement of engine.io-client's build/esm/transports/index.js, wired in vite.config.ts.
 // socket.js reads this map only when a Socket is created WITHOUT `transportImplementations` (its default
 // "polling", "websocket", "webtransport" list). crisp-rtm's only Socket (src/socketio/session.ts) always passes

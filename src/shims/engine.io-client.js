@@ -1,3 +1,4 @@
+// @ts-check
 // Build-time replacement of engine.io-client's entry (build/esm/index.js), wired in vite.config.ts.
 // The real entry re-exports every transport, so bundling it keeps HTTP long-polling (XHR and fetch),
 // WebTransport and has-cors, whose module-level side effects (an XHR probe) defeat tree-shaking. crisp-rtm

@@ -76,6 +76,7 @@ export async function trustEmulatorCA() {
 /**
  * @typedef {object} Hub
  * @property {import("miniflare").Miniflare} mf
+ * @property {URL} url Where the Worker listens on the loopback interface (for senders outside Miniflare, such as web hooks).
  * @property {(path: string, init?: { method?: string, body?: unknown, auth?: string | null }) => Promise<{ status: number, body: any }>} request
  *   An HTTP call to the Worker; `auth` defaults to the bearer secret (null: none).
  * @property {(query?: string, auth?: string | null) => Promise<Subscriber>} subscribe Opens `GET /events?<query>`.
@@ -109,7 +110,7 @@ export async function startHub({ emu, vars = {} }) {
       ...vars,
     },
   });
-  await mf.ready;
+  const url = await mf.ready;
   const base = "http://hub.test";
   /** @param {string | null | undefined} auth */
   const headersFor = (auth) => (auth === null ? {} : { Authorization: `Bearer ${auth ?? SUBSCRIBER_SECRET}` });
@@ -137,6 +138,7 @@ export async function startHub({ emu, vars = {} }) {
 
   return {
     mf,
+    url,
     request,
     subscribe: async (query = "", auth) => {
       const response = await open(query, auth);

@@ -1,6 +1,6 @@
 // @ts-check
-// A hub deployed without its secrets stays safe: no upstream without the Crisp token, and every
-// authenticated route answers 503 without a (long enough) subscriber secret. Needs `npm run build` first.
+// A hub deployed without its secrets stays safe: no upstream without the Crisp token, every authenticated
+// route answers 503 without a (long enough) subscriber secret, and no web hook route without its secret. Needs `npm run build` first.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startHub } from "./harness.js";
@@ -36,4 +36,11 @@ test("without a long enough subscriber secret every authenticated route answers 
     assert.equal(answer.body.error, "misconfigured");
     assert.doesNotMatch(JSON.stringify(answer.body), /too-short/);
   }
+});
+
+test("without CRISP_WEBHOOK_SECRET, POST /webhook answers 404", async () => {
+  const answer = await hub.request("/webhook", { body: { website_id: null, event: "message:send", data: {} }, auth: null });
+  assert.equal(answer.status, 404);
+  assert.deepEqual(answer.body, { error: "not_found", message: "web hooks are not configured" });
+  assert.equal((await hub.request("/status", { auth: null })).body.log.seq, 0);
 });

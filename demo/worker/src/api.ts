@@ -2,6 +2,7 @@ import type { UpstreamSocket } from "./config.js";
 import type { EventFilter } from "./filters.js";
 import type { OpenReason } from "./hub-store.js";
 import type { UpstreamState } from "./protocol.js";
+import type { WebhookOutcome } from "./webhook-ingest.js";
 
 /** The last error of the upstream connection (its message never contains the token). */
 export interface UpstreamError {
@@ -63,4 +64,12 @@ export interface TicketResult {
 /** `POST /upstream` body. */
 export interface UpstreamRequest {
   running: boolean;
+}
+
+/**
+ * `POST /webhook` answer, 200 for a duplicate or a filtered hook too (anything else makes Crisp retry):
+ * `seq` is the hook's sequence number, null when it was not logged.
+ */
+export interface WebhookResult extends WebhookOutcome {
+  ok: true;
 }

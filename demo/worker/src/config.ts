@@ -29,6 +29,8 @@ export interface HubConfig {
   subscriberSecret: string | null;
   /** `TICKET_SECRET` (at least {@link MIN_SECRET_LENGTH} characters); null: tickets are signed with a key derived from the subscriber secret. */
   ticketSecret: string | null;
+  /** `CRISP_WEBHOOK_SECRET`, the key Crisp signs web hooks with; null: `POST /webhook` answers 404. */
+  webhookSecret: string | null;
   testRoutes: boolean;
 }
 
@@ -89,6 +91,7 @@ export function readConfig(env: HubEnv): HubConfig {
     ticketTtlMs: integer(env.HUB_TICKET_TTL_SECONDS, 60, 5, 600) * 1000,
     subscriberSecret,
     ticketSecret: longEnough(env.TICKET_SECRET),
+    webhookSecret: optional(env.CRISP_WEBHOOK_SECRET) ?? null,
     testRoutes: env.HUB_TEST_ROUTES === "true",
   };
 }

@@ -2,7 +2,7 @@ import type { CrispHub } from "./hub.js";
 
 /**
  * The Worker's bindings. Secrets (set with `wrangler secret put`): `CRISP_IDENTIFIER`, `CRISP_KEY`,
- * `SUBSCRIBER_SECRET`, optionally `TICKET_SECRET`. Everything else is a plain var (see wrangler.jsonc).
+ * `SUBSCRIBER_SECRET`, optionally `TICKET_SECRET` and `CRISP_WEBHOOK_SECRET`. Everything else is a plain var (see wrangler.jsonc).
  */
 export interface HubEnv {
   /** The Durable Object namespace of {@link CrispHub}. */
@@ -15,6 +15,8 @@ export interface HubEnv {
   SUBSCRIBER_SECRET?: string;
   /** Signs browser tickets (secret); default: a key derived from `SUBSCRIBER_SECRET`. */
   TICKET_SECRET?: string;
+  /** The secret Crisp signs web hooks with (secret); unset: `POST /webhook` answers 404. */
+  CRISP_WEBHOOK_SECRET?: string;
   /** Token tier: `plugin` (default), `user` or `website`. */
   CRISP_TIER?: string;
   /** Website id, for the `website` tier only. */

@@ -6,6 +6,9 @@ export const API_ERRORS = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
+  webhook_invalid: 400,
+  webhook_signature: 401,
+  webhook_stale: 408,
   upgrade_required: 426,
   internal_error: 500,
   misconfigured: 503,
@@ -13,6 +16,11 @@ export const API_ERRORS = {
 
 /** An error code of the HTTP API. */
 export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** True when `code` is an error code of the HTTP API. */
+export function isApiErrorCode(code: string): code is ApiErrorCode {
+  return Object.hasOwn(API_ERRORS, code);
+}
 
 /** The body of every error answer. */
 export interface ErrorBody {

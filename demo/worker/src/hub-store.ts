@@ -1,7 +1,7 @@
 import type { EventFilter } from "./filters.js";
 
 /** Why the upstream was (re)opened. */
-export type OpenReason = "request" | "alarm" | "subscriber" | "start" | "bind";
+export type OpenReason = "request" | "alarm" | "subscriber" | "start" | "bind" | "webhook";
 
 /** What the hub should be doing, kept in storage so a restarted instance does the same. */
 export interface DesiredState {
@@ -16,7 +16,10 @@ export interface UpstreamRecord {
   readies: number;
   lastOpen: { at: number; reason: OpenReason } | null;
   lastReadyAt: number | null;
-  /** The last moment the upstream was known to be receiving (for the downtime after an eviction). */
+  /**
+   * The last moment the upstream was known to be receiving: its last socket event, or a check while it was
+   * ready (a web hook does not count). The downtime after an eviction starts there.
+   */
   aliveAt: number | null;
 }
 

@@ -3,6 +3,8 @@ import type { Downtime, RTMError, RTMLifecycleEvents } from "crisp-rtm";
 import type { BindRequest, BindResult, HubStatus, UpstreamError } from "./api.js";
 import { readConfig, type HubConfig } from "./config.js";
 import type { HubEnv } from "./env.js";
+import { EventIntake } from "./event-intake.js";
+import { matches } from "./filters.js";
 import { greeting } from "./greeting.js";
 import { HubStore, type OpenReason } from "./hub-store.js";
 import { ApiError, errorResponse } from "./http.js";
@@ -13,6 +15,7 @@ import { fromHubRequest, type SubscribeRequest, type Subscription } from "./subs
 import { TicketLedger } from "./ticket-ledger.js";
 import { Upstream, type UpstreamListener } from "./upstream.js";
 import { Watchdog } from "./watchdog.js";
+import type { IncomingWebhook, WebhookOutcome } from "./webhook-ingest.js";
 
 /** After a fatal error (a refused token, a bad endpoint) the watchdog waits this long before trying again. */
 const FATAL_BACKOFF_MS = 5 * 60_000;
@@ -21,8 +24,9 @@ const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_optio
 /**
  * The hub: the one Durable Object (a singleton, `idFromName`) that holds the deployment's only Crisp RTM
  * connection, numbers every event into a bounded replay log and fans it out to hibernatable subscriber
- * sockets. Every entry point (request, subscriber message, alarm) first makes sure the upstream is open when
- * it should be, so an evicted or redeployed hub comes back on the next request or watchdog alarm.
+ * sockets; verified web hooks join the same sequence, deduplicated against the socket's events. Every entry
+ * point (request, web hook, subscriber message, alarm) first makes sure the upstream is open when it should
+ * be, so an evicted or redeployed hub comes back on the next request or watchdog alarm.
  */
 export class CrispHub extends DurableObject<HubEnv> {
   readonly #config: HubConfig;
@@ -32,6 +36,7 @@ export class CrispHub extends DurableObject<HubEnv> {
   readonly #tickets: TicketLedger;
   readonly #watchdog: Watchdog;
   readonly #upstream: Upstream | null;
+  readonly #intake: EventIntake;
   #announced: UpstreamState | undefined;
   #lastError: UpstreamError | null = null;
   #blockedUntil = 0;
@@ -43,6 +48,7 @@ export class CrispHub extends DurableObject<HubEnv> {
     this.#log = new ReplayLog(ctx.storage, this.#config.logSize);
     this.#store = new HubStore(ctx.storage.kv, this.#config.defaultFilter);
     this.#subscribers = new Subscribers(ctx);
+    this.#intake = new EventIntake(this.#log, this.#subscribers);
     this.#tickets = new TicketLedger(ctx.storage.sql);
     this.#watchdog = new Watchdog(ctx.storage, this.#config.watchdogMs);
     this.#upstream = this.#config.crisp ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener()) : null;
@@ -124,6 +130,21 @@ export class CrispHub extends DurableObject<HubEnv> {
     return this.status(true);
   }
 
+  /**
+   * `POST /webhook`, verified by the Worker: logs and fans out the hook's event unless the socket (or an
+   * earlier delivery) brought it already, or the upstream filters exclude it. It works while the upstream is
+   * down or stopped: that is what web hooks are for.
+   */
+  async ingestWebhook(hook: IncomingWebhook): Promise<WebhookOutcome> {
+    const at = Date.now();
+    this.#wake("webhook");
+    const data = hook.data;
+    const websiteId = hook.website_id ?? (typeof data.website_id === "string" ? data.website_id : null);
+    if (!matches(this.#store.filter(), hook.event, websiteId)) return { seq: null, duplicate: false, filtered: true };
+    const entry = await this.#intake.event({ source: "webhook", name: hook.event, websiteId, payload: data, at, attempt: hook.attempt });
+    return entry ? { seq: entry.seq, duplicate: false, filtered: false } : { seq: null, duplicate: true, filtered: false };
+  }
+
   /** Test-only (`HUB_TEST_ROUTES`): resets this instance as an eviction would; the caller's call fails. */
   simulateEviction(): void {
     if (!this.#config.testRoutes) throw new Error("test routes are disabled");
@@ -176,9 +197,14 @@ export class CrispHub extends DurableObject<HubEnv> {
     this.#subscribers.announce(encode({ type: "status", upstream, at: Date.now() }));
   }
 
+  /** A socket event; it (unlike a web hook) shows the upstream was receiving, which bounds a later downtime. */
   #onEvent(name: string, payload: Record<string, unknown>): void {
+    const at = Date.now();
+    this.#store.updateRecord({ aliveAt: at });
     const websiteId = typeof payload.website_id === "string" ? payload.website_id : null;
-    this.#subscribers.broadcast(this.#log.appendEvent(name, websiteId, payload, Date.now()));
+    this.#intake.event({ source: "socket", name, websiteId, payload, at }).catch(() => {
+      console.error(`crisp-hub: could not log ${name.slice(0, 60)}`);
+    });
   }
 
   #onReady(info: RTMLifecycleEvents["rtm:ready"]): void {
@@ -186,7 +212,9 @@ export class CrispHub extends DurableObject<HubEnv> {
     const record = this.#store.record();
     this.#store.updateRecord({ readies: record.readies + 1, lastReadyAt: now, aliveAt: now });
     const downtime = info.downtime ?? this.#downtimeSinceLastInstance(info, record.aliveAt, now);
-    if (downtime) this.#subscribers.broadcast(this.#log.appendDowntime(downtime));
+    if (downtime) {
+      this.#intake.downtime(downtime).catch(() => console.error("crisp-hub: could not log a downtime"));
+    }
     this.#announce("ready");
   }
 
@@ -196,8 +224,7 @@ export class CrispHub extends DurableObject<HubEnv> {
 
   #downtimeSinceLastInstance(info: RTMLifecycleEvents["rtm:ready"], aliveAt: number | null, now: number): Downtime | undefined {
     if (info.reconnected || aliveAt === null) return undefined;
-    const since = Math.max(aliveAt, this.#log.lastEventAt() ?? 0);
-    return { since, until: now, ms: now - since };
+    return { since: aliveAt, until: now, ms: now - aliveAt };
   }
 
   #onError(error: RTMError): void {

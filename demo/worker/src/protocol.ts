@@ -6,7 +6,7 @@
  * numbers (of `event` and `downtime`) are global to the hub and only grow: a filtered subscriber sees jumps
  * between them; only `gap` (the hub's log) and `downtime` (Crisp's side) mean something was missed.
  */
-import type { RTMState } from "crisp-rtm";
+import type { DeliverySource, RTMState } from "crisp-rtm";
 import type { EventFilter } from "./filters.js";
 
 /** The hub's upstream connection: the crisp-rtm client's state, or `stopped` when switched off. */
@@ -27,13 +27,17 @@ export interface HelloMessage {
   scope: EventFilter | null;
 }
 
-/** One Crisp event. `at` is when the hub received it (ms since epoch); `payload` is Crisp's, untouched. */
+/**
+ * One Crisp event. `at` is when the hub received it (ms since epoch); `payload` is Crisp's, untouched (a web
+ * hook's `data`). `source` is the transport that brought it first: its copy from the other one is dropped.
+ */
 export interface EventMessage {
   type: "event";
   seq: number;
   name: string;
   websiteId: string | null;
   at: number;
+  source: DeliverySource;
   payload: Record<string, unknown>;
 }
 

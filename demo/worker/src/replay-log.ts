@@ -1,4 +1,4 @@
-import type { Downtime } from "crisp-rtm";
+import type { DeliverySource, Downtime } from "crisp-rtm";
 import { encode } from "./protocol.js";
 
 /** One numbered entry of the log (an `event` or a `downtime`), with its message already encoded. */
@@ -56,10 +56,10 @@ export class ReplayLog {
     return rows[0]?.at ?? null;
   }
 
-  /** Numbers a Crisp event, stores it and trims the log. */
-  appendEvent(name: string, websiteId: string | null, payload: Record<string, unknown>, at: number): LogEntry {
+  /** Numbers a Crisp event (from the socket or a web hook), stores it and trims the log. */
+  appendEvent(source: DeliverySource, name: string, websiteId: string | null, payload: Record<string, unknown>, at: number): LogEntry {
     const seq = this.#lastSeq + 1;
-    return this.#store({ seq, name, websiteId, at, message: encode({ type: "event", seq, name, websiteId, at, payload }) });
+    return this.#store({ seq, name, websiteId, at, message: encode({ type: "event", seq, name, websiteId, at, source, payload }) });
   }
 
   /** Numbers a downtime window, stores it and trims the log. */

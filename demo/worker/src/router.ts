@@ -8,6 +8,7 @@ import { status } from "./routes/status.js";
 import { evict } from "./routes/test-hooks.js";
 import { ticket } from "./routes/ticket.js";
 import { upstream } from "./routes/upstream.js";
+import { webhook } from "./routes/webhook.js";
 
 const ROUTES: Record<string, { method: "GET" | "POST"; handle: RouteHandler }> = {
   "/events": { method: "GET", handle: subscribe },
@@ -15,6 +16,7 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handle: RouteHandler }> =
   "/bind": { method: "POST", handle: bind },
   "/ticket": { method: "POST", handle: ticket },
   "/upstream": { method: "POST", handle: upstream },
+  "/webhook": { method: "POST", handle: webhook },
   "/_test/evict": { method: "POST", handle: evict },
 };
 

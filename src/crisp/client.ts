@@ -1,6 +1,7 @@
 import { deferred, type Deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
 import { RTMError, toRTMError } from "../core/errors.js";
+import { serverMessage } from "../core/server-message.js";
 import { discoverEndpoint, type DiscoveredEndpoint } from "../rest/discover.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
 import { backoffDelay } from "../socketio/backoff.js";
@@ -330,7 +331,7 @@ export class CrispRTM {
       return;
     }
     if (name === "unauthorized") {
-      const message = messageOf(args[0]);
+      const message = serverMessage(args[0]);
       this.#fail(new RTMError("unauthorized", `Crisp refused the authentication${message ? `: ${message}` : ""}`));
       return;
     }
@@ -486,14 +487,6 @@ export class CrispRTM {
     this.#log("info", "closed", error ? { code: error.code } : undefined);
     this.#listeners.emit("rtm:close", error ? { error } : {});
   }
-}
-
-function messageOf(payload: unknown): string {
-  if (typeof payload === "string") return payload.slice(0, 200);
-  if (payload && typeof payload === "object" && "message" in payload && typeof payload.message === "string") {
-    return payload.message.slice(0, 200);
-  }
-  return "";
 }
 
 function sessionError(info: SessionClose): RTMError {

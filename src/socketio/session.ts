@@ -1,6 +1,7 @@
 import { Socket as EngineSocket } from "engine.io-client";
 import { Decoder, Encoder, PacketType, type Packet } from "socket.io-parser";
 import { Emitter } from "../core/emitter.js";
+import { serverMessage } from "../core/server-message.js";
 import type { SessionClose, SessionCloseReason } from "./close-reason.js";
 import type { WebSocketConstructor } from "./websocket-constructor.js";
 import { bindWebSocketTransport } from "./websocket-transport.js";
@@ -217,7 +218,7 @@ export class SocketIOSession {
         this.#onConnect(packet.data);
         return;
       case PacketType.CONNECT_ERROR:
-        this.#finish("connect error", `the server refused the namespace: ${messageOf(packet.data)}`, packet.data);
+        this.#finish("connect error", `the server refused the namespace: ${serverMessage(packet.data) ?? "no message"}`, packet.data);
         return;
       case PacketType.DISCONNECT:
         this.#finish("io server disconnect", "the server ended the session");
@@ -289,14 +290,6 @@ function rethrowLater(error: unknown): void {
   setTimeout(() => {
     throw error;
   }, 0);
-}
-
-function messageOf(data: unknown): string {
-  if (typeof data === "string") return data.slice(0, 200);
-  if (data && typeof data === "object" && "message" in data && typeof data.message === "string") {
-    return data.message.slice(0, 200);
-  }
-  return "no message";
 }
 
 function describe(value: unknown): string {

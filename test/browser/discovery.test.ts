@@ -1,17 +1,7 @@
 import { expect } from "@open-wc/testing";
 import { CrispRTM, discoverEndpoint, RTMError } from "../../src/index.js";
 import { nextEvent, sleep, waitFor } from "../scenarios/wait.js";
-import { fixture, type Fixture } from "./fixture.js";
-
-async function rejection(promise: Promise<unknown>): Promise<RTMError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(RTMError);
-    return error as RTMError;
-  }
-  throw new Error("expected a rejection");
-}
+import { fixture, rejection, type Fixture } from "./fixture.js";
 
 describe("endpoint discovery", () => {
   let f: Fixture;

@@ -1,3 +1,4 @@
+import { expect } from "@open-wc/testing";
 import * as lib from "../../src/index.js";
 import { FAST_RECONNECT } from "../scenarios/context.js";
 import { Emulator } from "../scenarios/emulator.js";
@@ -39,4 +40,15 @@ export function errorCodes(rtm: lib.CrispRTM): string[] {
   const codes: string[] = [];
   rtm.on("rtm:error", (error) => codes.push(error.code));
   return codes;
+}
+
+/** Awaits a promise that must reject with an RTMError, and returns that error. */
+export async function rejection(promise: Promise<unknown>): Promise<lib.RTMError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(lib.RTMError);
+    return error as lib.RTMError;
+  }
+  throw new Error("expected a rejection");
 }

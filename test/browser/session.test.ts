@@ -1,19 +1,9 @@
 import { expect } from "@open-wc/testing";
 import { CrispRTM, eventsForTier, RTMError, type CrispRTMOptions } from "../../src/index.js";
 import { nextEvent, sleep, waitFor } from "../scenarios/wait.js";
-import { errorCodes, fixture, type Fixture } from "./fixture.js";
+import { errorCodes, fixture, rejection, type Fixture } from "./fixture.js";
 
 const text = (content: string) => ({ type: "text", from: "user", origin: "chat", content, user: {} });
-
-async function rejection(promise: Promise<unknown>): Promise<RTMError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(RTMError);
-    return error as RTMError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("authentication", () => {
   let f: Fixture;

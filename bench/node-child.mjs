@@ -122,32 +122,35 @@ function open(kind, { restUrl, rtmUrl, token, onEvent = () => {} }) {
 async function memory(options) {
   const { controlUrl, clients, events, runs } = options;
   const kinds = ["crisp-rtm", "socket.io-client", "crisp-api"];
-  /** @type {Record<string, { idle: number[], growth: number[] }>} */
-  const results = Object.fromEntries(kinds.map((kind) => [kind, { idle: [], growth: [] }]));
+  /** @type {Record<string, { idle: number[], growth: number[], steady: number[] }>} */
+  const results = Object.fromEntries(kinds.map((kind) => [kind, { idle: [], growth: [], steady: [] }]));
   /** @type {number[]} */
   const baseline = [];
 
-  /** Opens one client, floods `count` events to it and waits for all of them; returns the client. */
-  const floodOne = async (/** @type {string} */ kind, /** @type {number} */ count, /** @type {(() => Promise<void>) | undefined} */ beforeFlood) => {
+  /** Opens one client; `flood(count)` floods `count` events to it and waits until all arrived. */
+  const openFlooded = async (/** @type {string} */ kind) => {
     let received = 0;
-    let target = count;
+    let target = 0;
     /** @type {() => void} */
     let all = () => {};
     const client = await open(kind, { ...options, onEvent: () => ++received === target && all() });
-    await beforeFlood?.();
-    received = 0;
-    target = count;
-    const done = new Promise((resolve) => (all = () => resolve(undefined)));
-    await post(`${controlUrl}/flood`, { event: EVENT, count });
-    await withTimeout(done, 60_000, `${kind} flood of ${count}`);
-    return client;
+    const flood = async (/** @type {number} */ count) => {
+      received = 0;
+      target = count;
+      const done = new Promise((resolve) => (all = () => resolve(undefined)));
+      await post(`${controlUrl}/flood`, { event: EVENT, count });
+      await withTimeout(done, 60_000, `${kind} flood of ${count}`);
+    };
+    return { client, flood };
   };
 
   for (const kind of kinds) {
     const warm = [];
     for (let i = 0; i < 3; i += 1) warm.push(await open(kind, options));
     for (const client of warm) client.close();
-    (await floodOne(kind, 2000)).close();
+    const warmed = await openFlooded(kind);
+    await warmed.flood(2000);
+    warmed.client.close();
   }
   await sleep(300);
 
@@ -161,11 +164,15 @@ async function memory(options) {
       opened.length = 0;
       await sleep(300);
 
-      let start = 0;
-      const client = await floodOne(kind, events, async () => {
-        start = await settledHeap();
-      });
-      results[kind]?.growth.push((await settledHeap()) - start);
+      // A fresh client's first `events` events, then the next `events` on the same client (a leak would show there).
+      const { client, flood } = await openFlooded(kind);
+      let start = await settledHeap();
+      await flood(events);
+      let now = await settledHeap();
+      results[kind]?.growth.push(now - start);
+      start = now;
+      await flood(events);
+      results[kind]?.steady.push((await settledHeap()) - start);
       client.close();
       await sleep(300);
     }
@@ -174,7 +181,7 @@ async function memory(options) {
     await post(`${controlUrl}/flood`, { event: EVENT, count: events });
     baseline.push((await settledHeap()) - start);
   }
-  return { ...results, "(no client: baseline)": { idle: [0], growth: baseline } };
+  return { ...results, "(no client: baseline)": { idle: [], growth: baseline, steady: baseline } };
 }
 
 const [mode, json] = process.argv.slice(2);

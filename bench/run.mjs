@@ -344,7 +344,12 @@ async function main() {
     if (wanted("memory")) {
       console.log(`memory: Node (${PLAN.memory.clients} idle clients; ${PLAN.memory.events} events)…`);
       const memory = await nodeChild("memory", { ...PLAN.memory, restUrl: emu.restUrl, rtmUrl: emu.rtmUrl, controlUrl: emu.controlUrl, token });
-      results.memory = Object.fromEntries(Object.entries(memory).map(([kind, { idle, growth }]) => [kind, { idlePerClient: median(idle), growthAfterEvents: median(growth), idleSamples: idle, growthSamples: growth }]));
+      results.memory = Object.fromEntries(
+        Object.entries(memory).map(([kind, { idle, growth, steady }]) => [
+          kind,
+          { idlePerClient: median(idle), growthAfterEvents: median(growth), growthNextEvents: median(steady), idleSamples: idle, growthSamples: growth, steadySamples: steady },
+        ]),
+      );
     }
   } finally {
     await browser?.close();
@@ -402,7 +407,12 @@ function report() {
   }
 
   if (results.memory) {
-    table(`Memory (Node JS heap, medians of ${PLAN.memory.runs})`, ["client", `per idle client (${PLAN.memory.clients} connected)`, `growth after ${PLAN.memory.events.toLocaleString("en-US")} events`], Object.entries(results.memory).map(([kind, f]) => [kind, `${fixed(f.idlePerClient / 1024, 1)} KB`, `${fixed(f.growthAfterEvents / 1024, 1)} KB`]));
+    const events = PLAN.memory.events.toLocaleString("en-US");
+    table(
+      `Memory (Node JS heap after gc, medians of ${PLAN.memory.runs})`,
+      ["client", `per idle client (${PLAN.memory.clients} connected)`, `growth after its first ${events} events`, `growth over the next ${events}`],
+      Object.entries(results.memory).map(([kind, f]) => [kind, `${fixed(f.idlePerClient / 1024, 1)} KB`, `${fixed(f.growthAfterEvents / 1024, 1)} KB`, `${fixed(f.growthNextEvents / 1024, 1)} KB`]),
+    );
   }
 
   table("Summary (goals of issue 8)", ["goal", "measured", "met"], summary);

@@ -251,6 +251,9 @@ export class CrispRTM {
       endpoint = await this.#resolveEndpoint();
     } catch (error) {
       if (generation === this.#generation && this.#state !== "closed") {
+        // A failed re-discovery falls back to the cached endpoint (and its rescue) for the next attempts, so
+        // REST is asked at most every third attempt during an outage.
+        if (this.#discovered) this.#endpointFailures = 0;
         this.#onAttemptFailed(toRTMError(error, "discovery_failed", "endpoint discovery failed"), false);
       }
       return;

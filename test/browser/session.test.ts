@@ -85,6 +85,8 @@ describe("filters", () => {
       rtm.bind({ events: ["message:updated"] }),
     ]);
     expect(Date.now() - started).to.be.at.least(300);
+    await waitFor(async () => (await f.emulator.state()).binds.length > 0, 3000, "the bind to arrive");
+    await sleep(200);
     const { binds } = await f.emulator.state();
     expect(binds).to.have.length(1);
     expect((binds[0]?.payload as { events?: string[] })?.events).to.deep.equal(["message:updated"]);

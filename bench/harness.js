@@ -38,6 +38,7 @@ export async function post(url, body = {}) {
  * @returns {Promise<T>}
  */
 export function withTimeout(promise, ms, what) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
@@ -54,6 +55,7 @@ export function withTimeout(promise, ms, what) {
  * @property {{ identifier: string, key: string }} token
  * @property {(payload: any) => void} onEvent Called with each `message:send` payload.
  * @property {boolean} [reconnect] Let the client reconnect by itself (default false).
+ * @property {unknown} [WebSocket] A WebSocket constructor for crisp-rtm (default: the global one).
  */
 
 /**
@@ -69,12 +71,13 @@ export function openClient(kind, options) {
 }
 
 /** @param {ClientOptions} options */
-async function openCrispRTM({ lib, endpoint, restBase, token, onEvent, reconnect = false }) {
+async function openCrispRTM({ lib, endpoint, restBase, token, onEvent, reconnect = false, WebSocket }) {
   const rtm = new lib.CrispRTM({
     identifier: token.identifier,
     key: token.key,
     ...(endpoint ? { endpoint } : { restBase }),
     ...(reconnect ? {} : { reconnect: false }),
+    ...(WebSocket ? { WebSocket } : {}),
   });
   rtm.on(EVENT, onEvent);
   await rtm.connect();
@@ -113,7 +116,7 @@ function openRaw({ endpoint, token, onEvent }) {
       if (data.startsWith("42")) {
         const [name, payload] = JSON.parse(data.slice(2));
         if (name === EVENT) onEvent(payload);
-        else if (name === "authenticated") resolve({ close: () => ws.close(), onDisconnect: (listener) => void onClose.push(listener) });
+        else if (name === "authenticated") resolve({ close: () => ws.close(), onDisconnect: (/** @type {() => void} */ listener) => void onClose.push(listener) });
         else if (name === "unauthorized") reject(new Error("unauthorized"));
       } else if (data === "2") {
         ws.send("3");

@@ -7,9 +7,10 @@
  *   latency     new CrispRTM() → authenticated, discovery included (Chromium, Node) vs crisp-api (Node)
  *   recovery    emulator RTM restart (500 ms down) → next delivered event
  *   memory      heap per idle connected client, heap growth after 10,000 events (Node, --expose-gc)
+ *   cpu         client cost per event without a network (fake WebSocket feeding frames; Node)
  * Prints a table per benchmark (medians of several runs, ratios) and a summary; writes the figures to
  * .cache/bench/results.json. Figures, not assertions: it is not part of `npm test`.
- * `node bench/run.mjs --only size,throughput,latency,recovery,memory` runs a subset; `--quick` fewer runs and
+ * `node bench/run.mjs --only size,throughput,cpu,latency,recovery,memory` runs a subset; `--quick` fewer runs and
  * events; `--runtimes chromium,deno,workerd,node` and `--kinds crisp-rtm,socket.io-client,raw` narrow throughput.
  *
  * Throughput method: each client connects through bench/relay.js (a TCP relay in front of the emulator's RTM
@@ -52,6 +53,7 @@ const PLAN = {
   latency: { runs: quick ? 3 : 10 },
   recovery: { runs: quick ? 2 : 5, crispApiRuns: quick ? 1 : 3, downMs: 500 },
   memory: { clients: quick ? 10 : 50, events: 10_000, runs: quick ? 1 : 3 },
+  cpu: { count: quick ? 20_000 : 100_000, runs: quick ? 3 : 11 },
 };
 
 /** Goals of issue 8. */
@@ -299,6 +301,12 @@ async function main() {
       }
     }
 
+    if (wanted("cpu")) {
+      console.log("cpu: Node (fake WebSocket)…");
+      const samples = await nodeChild("cpu", PLAN.cpu);
+      results.cpu = Object.fromEntries(Object.entries(samples).map(([kind, values]) => [kind, { nsPerEvent: median(values), samples: values }]));
+    }
+
     if (wanted("latency")) {
       console.log("latency: Chromium…");
       const chromium = await /** @type {import("puppeteer-core").Page} */ (page).evaluate(
@@ -390,6 +398,21 @@ function report() {
       summary.push([`throughput ${name}: ≥ 1.0× socket.io-client`, ratio(figures.vsSocketIO), met(figures.vsSocketIO >= GOALS.vsSocketIO)]);
       summary.push([`throughput ${name}: ≥ 0.8× raw`, ratio(figures.vsRaw), met(figures.vsRaw >= GOALS.vsRaw)]);
     }
+  }
+
+  if (results.cpu) {
+    const f = results.cpu;
+    table(
+      `Client cost without a network (Node; a fake WebSocket feeds ${PLAN.cpu.count.toLocaleString("en-US")} frames synchronously; median of ${PLAN.cpu.runs})`,
+      ["client", "ns per event", "events/s (CPU only)", "vs socket.io-client", "vs raw"],
+      ["crisp-rtm", "socket.io-client", "raw"].map((kind) => [
+        kind === "raw" ? "raw (JSON.parse only)" : kind,
+        fixed(f[kind].nsPerEvent),
+        fixed(1e9 / f[kind].nsPerEvent),
+        ratio(f["socket.io-client"].nsPerEvent / f[kind].nsPerEvent),
+        ratio(f.raw.nsPerEvent / f[kind].nsPerEvent),
+      ]),
+    );
   }
 
   if (results.latency) {

@@ -22,6 +22,8 @@ import { startSocketIOTestServer } from "./socketio-test-server.js";
 export async function startEmulatorManager(options = {}) {
   /** @type {Map<string, Awaited<ReturnType<typeof startEmulator>>>} */
   const emulators = new Map();
+  /** Shutdowns under way: DELETE answers at once, so a test never waits on an emulator's shutdown. @type {Set<Promise<unknown>>} */
+  const closing = new Set();
   /** @type {Map<string, Awaited<ReturnType<typeof startSocketIOTestServer>>>} */
   const socketioServers = new Map();
   let next = 0;
@@ -43,7 +45,10 @@ export async function startEmulatorManager(options = {}) {
       if (req.method === "DELETE" && match) {
         const emulator = emulators.get(match[1] ?? "");
         emulators.delete(match[1] ?? "");
-        await emulator?.close();
+        if (emulator) {
+          const done = emulator.close().catch(() => {}).finally(() => closing.delete(done));
+          closing.add(done);
+        }
         return send(res, 200, { closed: Boolean(emulator) });
       }
       if (req.method === "POST" && req.url === "/socketio-servers") {
@@ -81,7 +86,8 @@ export async function startEmulatorManager(options = {}) {
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
-      await Promise.all([...emulators.values()].map((emulator) => emulator.close()));
+      await Promise.all([...closing, ...[...emulators.values()].map((emulator) => emulator.close())]);
+      closing.clear();
       emulators.clear();
       await Promise.all([...socketioServers.values()].map((server) => server.close()));
       socketioServers.clear();

@@ -101,28 +101,6 @@ describe("discovery inside the client", () => {
   });
   afterEach(() => f.dispose());
 
-  it("retries a 500 with backoff, then connects", async () => {
-    await f.emulator.control("rest-mode", { mode: "500", count: 2 });
-    const rtm = f.client();
-    rtm.on("message:send", () => {});
-    const attempts: number[] = [];
-    rtm.on("rtm:reconnecting", ({ attempt }) => attempts.push(attempt));
-    await rtm.connect();
-    expect(attempts).to.deep.equal([2, 3]);
-    expect((await f.emulator.state()).restLog).to.have.length(3);
-  });
-
-  it("honours Retry-After on 429", async () => {
-    await f.emulator.control("rest-mode", { mode: "429", retryAfter: 1, count: 1 });
-    const rtm = f.client();
-    rtm.on("message:send", () => {});
-    const reconnecting = nextEvent<{ delayMs: number }>(rtm, "rtm:reconnecting");
-    const started = Date.now();
-    await rtm.connect();
-    expect((await reconnecting).delayMs).to.be.at.least(1000);
-    expect(Date.now() - started).to.be.at.least(950);
-  });
-
   it("does not retry an unauthorized token", async () => {
     const rtm = f.client({ key: "wrong" });
     rtm.on("message:send", () => {});

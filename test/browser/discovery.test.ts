@@ -1,6 +1,6 @@
 import { expect } from "@open-wc/testing";
 import { CrispRTM, discoverEndpoint, RTMError } from "../../src/index.js";
-import { nextEvent, sleep, waitFor } from "../scenarios/wait.js";
+import { sleep, waitFor } from "../scenarios/wait.js";
 import { fixture, rejection, type Fixture } from "./fixture.js";
 
 describe("endpoint discovery", () => {

@@ -2,12 +2,12 @@ import { deferred, type Deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
 import { RTMError, toRTMError } from "../core/errors.js";
 import { serverMessage } from "../core/server-message.js";
-import { discoverEndpoint, type DiscoveredEndpoint } from "../rest/discover.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
 import { backoffDelay } from "../socketio/backoff.js";
 import type { SessionClose } from "../socketio/close-reason.js";
 import { SocketIOSession } from "../socketio/session.js";
 import { BindScheduler } from "./bind-scheduler.js";
+import { EndpointResolver } from "./endpoint-resolver.js";
 import { isRTMEventName, type RTMEventName } from "./catalog.js";
 import { EventStream, type EventStreamOptions } from "./event-stream.js";
 import type { RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./lifecycle.js";
@@ -28,7 +28,6 @@ type AnyListener = (...args: never[]) => void;
 type ListenerMap = { [name: string]: unknown[] };
 
 const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_options", "aborted", "closed"]);
-const REDISCOVER_AFTER_FAILURES = 3;
 
 /**
  * A Crisp RTM client: discovers the endpoint over REST, keeps ONE Socket.IO session, authenticates within
@@ -41,14 +40,12 @@ export class CrispRTM {
   readonly #subscription: Subscription;
   readonly #binds: BindScheduler;
   readonly #streams = new Set<EventStream<RTMEvent>>();
+  readonly #endpoints: EndpointResolver;
   #state: RTMState = "idle";
   #ready: Deferred<void> | undefined;
   #session: SocketIOSession | undefined;
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #discovery: AbortController | undefined;
-  #discovered: DiscoveredEndpoint | undefined;
-  #endpointFailures = 0;
   #failures = 0;
   #failuresAtReady = 0;
   #readyAt = 0;
@@ -62,6 +59,7 @@ export class CrispRTM {
   /** Validates the options (throws `invalid_options` / `insecure_endpoint`); does not connect. */
   constructor(options: CrispRTMOptions) {
     this.#options = resolveOptions(options);
+    this.#endpoints = new EndpointResolver(this.#options);
     this.#listeners = new Emitter((error, event) => this.#onListenerError(error, event));
     this.#subscription = new Subscription(this.#options.tier, this.#options.events, this.#options.rooms);
     this.#binds = new BindScheduler(this.#options.bindIntervalMs, () => this.#sendBind());
@@ -251,9 +249,6 @@ export class CrispRTM {
       endpoint = await this.#resolveEndpoint();
     } catch (error) {
       if (generation === this.#generation && this.#state !== "closed") {
-        // A failed re-discovery falls back to the cached endpoint (and its rescue) for the next attempts, so
-        // REST is asked at most every third attempt during an outage.
-        if (this.#discovered) this.#endpointFailures = 0;
         this.#onAttemptFailed(toRTMError(error, "discovery_failed", "endpoint discovery failed"), false);
       }
       return;
@@ -263,31 +258,10 @@ export class CrispRTM {
   }
 
   async #resolveEndpoint(): Promise<SocketEndpoint> {
-    if (this.#options.endpoint) return this.#options.endpoint;
-    if (this.#discovered && this.#endpointFailures < REDISCOVER_AFTER_FAILURES) {
-      const { socket, rescue } = this.#discovered;
-      return rescue && this.#endpointFailures % 2 === 1 ? rescue : socket;
-    }
-    this.#setState("discovering");
-    this.#discovery = new AbortController();
-    const options = this.#options;
-    try {
-      this.#discovered = await discoverEndpoint({
-        identifier: options.identifier,
-        key: options.key,
-        tier: options.tier,
-        restBase: options.restBase,
-        signal: this.#discovery.signal,
-        timeoutMs: options.discoveryTimeoutMs,
-        ...(options.websiteId === undefined ? {} : { websiteId: options.websiteId }),
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      });
-    } finally {
-      this.#discovery = undefined;
-    }
-    this.#endpointFailures = 0;
-    this.#log("info", "endpoint discovered", { endpoint: this.#discovered.socket.url, rescue: this.#discovered.rescue?.url });
-    return this.#discovered.socket;
+    if (this.#endpoints.needsDiscovery) this.#setState("discovering");
+    const { endpoint, discovered } = await this.#endpoints.resolve();
+    if (discovered) this.#log("info", "endpoint discovered", { endpoint: discovered.socket.url, rescue: discovered.rescue?.url });
+    return endpoint;
   }
 
   #openSession(endpoint: SocketEndpoint): void {
@@ -363,7 +337,7 @@ export class CrispRTM {
     this.#everReady = true;
     this.#failuresAtReady = this.#failures;
     this.#failures = 0;
-    this.#endpointFailures = 0;
+    this.#endpoints.succeeded();
     this.#readyAt = now;
     const since = this.#disconnectedAt;
     this.#disconnectedAt = undefined;
@@ -412,7 +386,7 @@ export class CrispRTM {
       });
     } else {
       this.#failures += 1;
-      if (!this.#options.endpoint && this.#discovered) this.#endpointFailures += 1;
+      this.#endpoints.connectFailed();
     }
     this.#log(wasReady ? "warn" : "error", error.message, { code: error.code, failures: this.#failures });
     if (this.#state === "closed") return;
@@ -474,7 +448,7 @@ export class CrispRTM {
     clearTimeout(this.#timer);
     this.#removeOnlineListener();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
-    this.#discovery?.abort();
+    this.#endpoints.abort();
     const session = this.#session;
     this.#session = undefined;
     session?.close();

@@ -1,3 +1,8 @@
+/**
+ * crisp-rtm: Crisp's real-time events (RTM API) in any JavaScript runtime with `fetch`, `WebSocket`, timers and
+ * Web Crypto. Start with {@link CrispRTM}; {@link handleWebhook} takes the same events over signed HTTP.
+ * @module
+ */
 export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
 export type { CrispRTMOptions, ReconnectOptions } from "./crisp/options.js";
 export type { RTMLifecycleEvents, RTMLifecycleName, RTMState, Downtime } from "./crisp/lifecycle.js";

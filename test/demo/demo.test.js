@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The demo page in Chromium against the emulator: events render as chat bubbles, a filter change goes out as
- * `socket:bind` and takes effect, a forced drop shows reconnecting → ready. Saves screenshots to docs/ and
- * .cache/demo/.
+ * `socket:bind` and takes effect, a forced drop shows reconnecting → ready. Saves screenshots to .cache/demo/,
+ * and to docs/ (the README's pictures) when UPDATE_SCREENSHOTS=1, so a test run leaves the work tree clean.
  */
 import assert from "node:assert/strict";
 import { copyFile, mkdir } from "node:fs/promises";
@@ -68,11 +68,10 @@ async function setChecked(page, selector, checked) {
  * @param {string} file
  */
 async function screenshot(page, file) {
-  await mkdir(DOCS, { recursive: true });
   await mkdir(CACHE, { recursive: true });
-  const path = /** @type {`${string}.png`} */ (`${DOCS}${file}`);
+  const path = /** @type {`${string}.png`} */ (`${CACHE}${file}`);
   await page.screenshot({ path });
-  await copyFile(path, `${CACHE}${file}`);
+  if (process.env.UPDATE_SCREENSHOTS === "1") await copyFile(path, `${DOCS}${file}`);
 }
 
 /** @param {number} ms */

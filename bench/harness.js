@@ -188,20 +188,20 @@ export async function crispRTMLatency({ lib, restBase, token }) {
 }
 
 /**
- * Recovery: with a connected client that reconnects by itself, the emulator's RTM side restarts
- * (`downMs` down); events are injected every `everyMs` from then on. Returns the time from the restart request
- * to the first event the listener receives after the client saw the disconnect.
- * @param {{ kind: string, lib?: any, io?: any, endpoint?: string, restBase?: string, controlUrl: string, websiteId: string, token: { identifier: string, key: string }, downMs: number, everyMs?: number }} options
+ * Recovery of a client that reconnects by itself: the emulator's RTM side restarts (`downMs` down) and events are
+ * injected every `everyMs` from then on. Returns the time from the restart request to the first event the
+ * listener receives after the client saw the disconnect. `open(onEvent)` connects the client under test.
+ * @param {(onEvent: () => void) => Promise<{ onDisconnect(listener: () => void): void, close(): void }>} open
+ * @param {{ controlUrl: string, websiteId: string, downMs: number, everyMs?: number, what: string }} options
  */
-export async function recovery({ kind, lib, io, endpoint, restBase, controlUrl, websiteId, token, downMs, everyMs = 25 }) {
+export async function measureRecovery(open, { controlUrl, websiteId, downMs, everyMs = 25, what }) {
   let disconnected = false;
   /** @type {(at: number) => void} */
   let recovered = () => {};
   const back = new Promise((resolve) => (recovered = resolve));
-  const onEvent = () => {
+  const client = await open(() => {
     if (disconnected) recovered(now());
-  };
-  const client = await openClient(kind, { lib, io, endpoint, restBase, token, onEvent, reconnect: true });
+  });
   client.onDisconnect(() => (disconnected = true));
   let injecting = true;
   try {
@@ -213,7 +213,7 @@ export async function recovery({ kind, lib, io, endpoint, restBase, controlUrl, 
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     })();
-    const at = await withTimeout(back, 60_000, `${kind} recovery`);
+    const at = await withTimeout(back, 60_000, what);
     injecting = false;
     await Promise.all([restart, injector]);
     return at - started;
@@ -221,6 +221,15 @@ export async function recovery({ kind, lib, io, endpoint, restBase, controlUrl, 
     injecting = false;
     client.close();
   }
+}
+
+/**
+ * {@link measureRecovery} for one of {@link KINDS}.
+ * @param {{ kind: string, lib?: any, io?: any, endpoint?: string, restBase?: string, controlUrl: string, websiteId: string, token: { identifier: string, key: string }, downMs: number, everyMs?: number }} options
+ */
+export function recovery({ kind, lib, io, endpoint, restBase, controlUrl, websiteId, token, downMs, everyMs = 25 }) {
+  const open = (/** @type {() => void} */ onEvent) => openClient(kind, { lib, io, endpoint, restBase, token, onEvent, reconnect: true });
+  return measureRecovery(open, { controlUrl, websiteId, downMs, everyMs, what: `${kind} recovery` });
 }
 
 /**

@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as lib from "../dist/crisp-rtm.js";
 import { io } from "../.cache/bench/socket.io-client.js";
-import { EVENT, crispRTMLatency, openClient, post, recovery, throughputSeries, withTimeout } from "./harness.js";
+import { EVENT, crispRTMLatency, measureRecovery, openClient, post, recovery, throughputSeries, withTimeout } from "./harness.js";
 
 const require = createRequire(import.meta.url);
 /** crisp-api, untyped here: the benchmark reads its socket (`_socket`), which its types mark protected. */
@@ -61,31 +61,9 @@ async function crispApiLatency(options) {
  * crisp-api's recovery, measured like harness.recovery (it reconnects by itself: 5 s → 10 s, ±75 %).
  * @param {{ restUrl: string, controlUrl: string, token: Token, downMs: number, everyMs?: number }} options
  */
-async function crispApiRecovery({ restUrl, controlUrl, token, downMs, everyMs = 25 }) {
-  let disconnected = false;
-  /** @type {(at: number) => void} */
-  let recovered = () => {};
-  const back = new Promise((resolve) => (recovered = resolve));
-  const client = await openCrispApi({ restUrl, token, onEvent: () => disconnected && recovered(performance.now()) });
-  client.onDisconnect(() => (disconnected = true));
-  let injecting = true;
-  try {
-    const started = performance.now();
-    const restart = post(`${controlUrl}/restart`, { downMs });
-    const injector = (async () => {
-      while (injecting) {
-        await post(`${controlUrl}/inject`, { event: EVENT, website_id: token.websites[0], payload: { type: "text", from: "user", content: "probe" } }).catch(() => {});
-        await sleep(everyMs);
-      }
-    })();
-    const at = await withTimeout(back, 60_000, "crisp-api recovery");
-    injecting = false;
-    await Promise.all([restart, injector]);
-    return at - started;
-  } finally {
-    injecting = false;
-    client.close();
-  }
+function crispApiRecovery({ restUrl, controlUrl, token, downMs, everyMs = 25 }) {
+  const open = (/** @type {() => void} */ onEvent) => openCrispApi({ restUrl, token, onEvent });
+  return measureRecovery(open, { controlUrl, websiteId: token.websites[0], downMs, everyMs, what: "crisp-api recovery" });
 }
 
 /** Collects garbage until the heap stops shrinking; returns heapUsed. */

@@ -74,17 +74,32 @@ function dependencyShims(): Plugin {
   };
 }
 
-/** Library build: one self-contained ESM file with engine.io-client's browser build and socket.io-parser inlined. */
-export default defineConfig({
-  resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
-  plugins: [dependencyShims()],
-  build: {
-    target: "es2022",
-    outDir: "dist",
-    emptyOutDir: true,
-    sourcemap: true,
-    minify: "oxc",
-    rolldownOptions: { output: { minify: true, postBanner: '/* @ts-self-types="./index.d.ts" */' } },
-    lib: { entry: "src/index.ts", formats: ["es"], fileName: () => "crisp-rtm.js" },
-  },
+/**
+ * The two self-contained entries: each build bundles one of them with everything it uses (`npm run build` runs
+ * `vite build` for the client, then `vite build --mode webhook`), so neither file imports another module.
+ */
+const ENTRIES = {
+  client: { source: "src/index.ts", file: "crisp-rtm.js", types: "index.d.ts" },
+  webhook: { source: "src/webhook/index.ts", file: "webhook.js", types: "webhook.d.ts" },
+} as const;
+
+/**
+ * Library build of one entry: `dist/crisp-rtm.js` (the client, with engine.io-client's browser build and
+ * socket.io-parser inlined) by default, `dist/webhook.js` (`crisp-rtm/webhook`) with `--mode webhook`.
+ */
+export default defineConfig(({ mode }) => {
+  const entry = mode === "webhook" ? ENTRIES.webhook : ENTRIES.client;
+  return {
+    resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
+    plugins: [dependencyShims()],
+    build: {
+      target: "es2022",
+      outDir: "dist",
+      emptyOutDir: entry === ENTRIES.client,
+      sourcemap: true,
+      minify: "oxc",
+      rolldownOptions: { output: { minify: true, postBanner: `/* @ts-self-types="./${entry.types}" */` } },
+      lib: { entry: entry.source, formats: ["es"], fileName: () => entry.file },
+    },
+  };
 });

@@ -382,7 +382,9 @@ function report() {
   if (results.size) {
     const { ours, socketIoClient, ratio: sizeRatio } = results.size;
     table("Size (min + gzip, level 9)", ["bundle", "min (B)", "gzip (B)", "vs socket.io-client"], [
-      ["crisp-rtm `dist/crisp-rtm.js` (all included)", fixed(ours.min), fixed(ours.gzip), ratio(sizeRatio)],
+      ["crisp-rtm client `dist/crisp-rtm.js` (all included)", fixed(ours.min), fixed(ours.gzip), ratio(sizeRatio)],
+      ["crisp-rtm, bundled for `import { CrispRTM }`", fixed(results.size.clientImport.min), fixed(results.size.clientImport.gzip), ratio(results.size.clientImport.gzip / socketIoClient.gzip)],
+      ["crisp-rtm/webhook `dist/webhook.js`", fixed(results.size.webhook.min), fixed(results.size.webhook.gzip), ratio(results.size.webhook.gzip / socketIoClient.gzip)],
       ['socket.io-client bare `io` (esbuild)', fixed(socketIoClient.min), fixed(socketIoClient.gzip), ratio(1)],
     ]);
     summary.push(["size ≤ 10,000 B gzip", `${fixed(ours.gzip)} B`, met(ours.gzip <= GOALS.sizeGzip)]);

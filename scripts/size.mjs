@@ -1,10 +1,14 @@
 // @ts-check
 /**
- * Size check of the published bundle (issue 8): gzip (node:zlib, level 9) of the minified `dist/crisp-rtm.js`,
- * which holds engine.io-client and socket.io-parser. In the same run it bundles socket.io-client's bare `io`
- * with esbuild (minified, browser platform, ESM) and prints both sizes and the ratio.
+ * Size check of the published bundles (issue 8): gzip (node:zlib, level 9) of the minified files.
+ *   - `dist/crisp-rtm.js`, the complete client entry (engine.io-client and socket.io-parser inlined), as a
+ *     browser downloads it: whole, nothing tree-shaken. This is what the budget applies to.
+ *   - what a bundler keeps of it for `import { CrispRTM } from "crisp-rtm"` (esbuild, like size-limit).
+ *   - `dist/webhook.js` (`crisp-rtm/webhook`), loaded only by code that checks web hooks.
+ * In the same run it bundles socket.io-client's bare `io` with esbuild (minified, browser platform, ESM) and
+ * prints the sizes and the ratio.
  *
- * Exits 1 when the bundle is larger than LIMIT (or is missing: run `npm run build` first).
+ * Exits 1 when the client entry is larger than LIMIT (or is missing: run `npm run build` first).
  * `--json` prints the figures as one JSON object instead of the table.
  */
 import { readFileSync } from "node:fs";
@@ -12,6 +16,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const BUNDLE = "dist/crisp-rtm.js";
+const WEBHOOK_BUNDLE = "dist/webhook.js";
 /** Issue 8's budget for the complete bundle, min + gzip. */
 export const GOAL = 10_000;
 /**
@@ -42,12 +47,19 @@ async function bundle(source) {
   return { min: bytes.length, gzip: gzipSize(bytes) };
 }
 
+/** @param {string} file */
+function fileSize(file) {
+  const code = readFileSync(file);
+  return { min: code.length, gzip: gzipSize(code) };
+}
+
 /** Measures everything. */
 export async function measure() {
-  const code = readFileSync(BUNDLE);
-  const ours = { min: code.length, gzip: gzipSize(code) };
+  const ours = fileSize(BUNDLE);
+  const clientImport = await bundle(`export { CrispRTM } from "./${BUNDLE}";`);
+  const webhook = fileSize(WEBHOOK_BUNDLE);
   const socketIoClient = await bundle('export { io } from "socket.io-client";');
-  return { ours, socketIoClient, ratio: ours.gzip / socketIoClient.gzip, goal: GOAL, limit: LIMIT };
+  return { ours, clientImport, webhook, socketIoClient, ratio: ours.gzip / socketIoClient.gzip, goal: GOAL, limit: LIMIT };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -58,19 +70,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`size: ${error instanceof Error ? error.message : error} (run \`npm run build\` first)`);
     process.exit(1);
   }
-  const { ours, socketIoClient, ratio } = figures;
+  const { ours, clientImport, webhook, socketIoClient, ratio } = figures;
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify(figures));
   } else {
     const row = (/** @type {string} */ name, /** @type {{ min: number, gzip: number }} */ size) =>
-      `| ${name.padEnd(34)} | ${String(size.min).padStart(9)} | ${String(size.gzip).padStart(9)} |`;
-    console.log(`| ${"bundle".padEnd(34)} | ${"min (B)".padStart(9)} | ${"gzip (B)".padStart(9)} |`);
-    console.log(`| ${"-".repeat(34)} | ${"-".repeat(8)}: | ${"-".repeat(8)}: |`);
-    console.log(row("crisp-rtm (dist/crisp-rtm.js)", ours));
+      `| ${name.padEnd(38)} | ${String(size.min).padStart(9)} | ${String(size.gzip).padStart(9)} |`;
+    console.log(`| ${"bundle".padEnd(38)} | ${"min (B)".padStart(9)} | ${"gzip (B)".padStart(9)} |`);
+    console.log(`| ${"-".repeat(38)} | ${"-".repeat(8)}: | ${"-".repeat(8)}: |`);
+    console.log(row("crisp-rtm client (dist/crisp-rtm.js)", ours));
+    console.log(row('  as bundled for `import { CrispRTM }`', clientImport));
+    console.log(row("crisp-rtm/webhook (dist/webhook.js)", webhook));
     console.log(row('socket.io-client (bare "io")', socketIoClient));
     console.log(`ratio crisp-rtm / socket.io-client (gzip): ${ratio.toFixed(2)}`);
     const goal = ours.gzip <= GOAL ? "met" : `missed by ${ours.gzip - GOAL} B`;
-    console.log(`goal ${GOAL} B gzip: ${goal}; enforced limit ${LIMIT} B: ${ours.gzip <= LIMIT ? "ok" : "EXCEEDED"}`);
+    console.log(`goal ${GOAL} B gzip for the client entry: ${goal}; enforced limit ${LIMIT} B: ${ours.gzip <= LIMIT ? "ok" : "EXCEEDED"}`);
   }
   process.exit(ours.gzip <= LIMIT ? 0 : 1);
 }

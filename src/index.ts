@@ -1,6 +1,7 @@
 /**
  * crisp-rtm: Crisp's real-time events (RTM API) in any JavaScript runtime with `fetch`, `WebSocket`, timers and
- * Web Crypto. Start with {@link CrispRTM}; {@link handleWebhook} takes the same events over signed HTTP.
+ * Web Crypto. Start with {@link CrispRTM}. Signed web hooks (the same events over HTTP) are the `crisp-rtm/webhook`
+ * entry, so a client that never checks a hook never downloads that code.
  * @module
  */
 export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
@@ -32,29 +33,3 @@ export { parseSocketEndpoint, type SocketEndpoint } from "./rest/endpoint.js";
 export { isLoopbackHost } from "./rest/loopback.js";
 export type { WebSocketConstructor } from "./socketio/websocket-constructor.js";
 export { fetchWebSocket, type FetchWebSocketOptions } from "./socketio/fetch-websocket.js";
-export {
-  WEBHOOK_HEADERS,
-  signWebhook,
-  verifyWebhook,
-  handleWebhook,
-  parseWebhookBody,
-  webhookEventKey,
-  webhookEventDigest,
-  RecentKeys,
-  EventDeduper,
-  DEFAULT_WEBHOOK_TOLERANCE_SEC,
-  DEFAULT_WEBHOOK_MAX_BYTES,
-  type WebhookBody,
-  type SignWebhookOptions,
-  type VerifyWebhookOptions,
-  type WebhookVerification,
-  type HandleWebhookOptions,
-  type VerifiedWebhook,
-  type WebhookDelivery,
-  type WebhookEvent,
-  type WebhookEnvelope,
-  type KeyedEvent,
-  type RecentKeysOptions,
-  type DeliverySource,
-  type EventDeduperOptions,
-} from "./webhook/index.js";

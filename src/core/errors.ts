@@ -28,8 +28,19 @@ export interface RTMErrorDetails {
   cause?: unknown;
 }
 
-/** The one error type crisp-rtm throws, rejects with and reports through `rtm:error`. */
+/** Marks an RTMError of any copy of this module: `crisp-rtm` and `crisp-rtm/webhook` each bundle one. */
+const BRAND = Symbol.for("crisp-rtm.RTMError");
+
+/**
+ * The one error type crisp-rtm throws, rejects with and reports through `rtm:error`. `instanceof RTMError`
+ * holds for an RTMError of either entry (`crisp-rtm`, `crisp-rtm/webhook`), as each bundles its own copy.
+ */
 export class RTMError extends Error {
+  /** True for an RTMError made by either entry. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && BRAND in value;
+  }
+
   /** Machine-readable reason. */
   readonly code: RTMErrorCode;
   /** HTTP status, when the error came from an HTTP response. */
@@ -45,6 +56,7 @@ export class RTMError extends Error {
     this.retryAfterMs = details.retryAfterMs;
   }
 }
+Object.defineProperty(RTMError.prototype, BRAND, { value: true });
 
 /** True when `value` is an {@link RTMError}, optionally of the given code. */
 export function isRTMError(value: unknown, code?: RTMErrorCode): value is RTMError {

@@ -1,3 +1,10 @@
+/**
+ * crisp-rtm/webhook: Crisp's signed web hooks with Web Crypto (verify, handle a `Request`, sign for tests) and
+ * the deduplication of events that arrive both over the socket and as hooks. `verifyWebhook` and
+ * `handleWebhook` are also exported by the main entry, which loads this module on their first call.
+ * @module
+ */
+export { RTMError, isRTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
 export { WEBHOOK_HEADERS } from "./headers.js";
 export type { WebhookBody } from "./signed-data.js";
 export { signWebhook, type SignWebhookOptions } from "./sign.js";

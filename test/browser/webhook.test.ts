@@ -1,14 +1,6 @@
 import { expect } from "@open-wc/testing";
-import {
-  CrispRTM,
-  EventDeduper,
-  handleWebhook,
-  RTMError,
-  signWebhook,
-  verifyWebhook,
-  webhookEventDigest,
-  type RTMErrorCode,
-} from "../../src/index.js";
+import { CrispRTM, RTMError, type RTMErrorCode } from "../../src/index.js";
+import { EventDeduper, handleWebhook, signWebhook, verifyWebhook, webhookEventDigest } from "../../src/webhook/index.js";
 
 /** A vector of test/fixtures/webhook-vectors.json, signed with Node's crypto by make-webhook-vectors.js. */
 interface WebhookVector {

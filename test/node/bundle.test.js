@@ -1,38 +1,66 @@
 // @ts-check
-// The published bundle is what browsers, Deno, Workers and Node >= 22 load: it must be self-contained
+// The published bundles are what browsers, Deno, Workers and Node >= 22 load: each entry must be self-contained
 // (no import of another module) and free of Node-only names.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
-const BUNDLE = "dist/crisp-rtm.js";
+/** Each package entry, its bundle, and a name it must export. */
+const ENTRIES = /** @type {const} */ ([
+  [".", "dist/crisp-rtm.js", "CrispRTM"],
+  ["./webhook", "dist/webhook.js", "handleWebhook"],
+]);
 
-test("the bundle imports no other module", () => {
-  const code = readFileSync(BUNDLE, "utf8");
-  assert.doesNotMatch(code, /\bimport\s*[\w{*\s][^;]*?\bfrom\s*["']/, "a static import");
-  assert.doesNotMatch(code, /\bimport\s*\(/, "a dynamic import");
-  assert.doesNotMatch(code, /^\s*import\s*["']/m, "a side-effect import");
-  assert.match(code, /export\s*\{[^}]*\bCrispRTM\b/, "CrispRTM is exported");
-});
+for (const [entry, bundle, name] of ENTRIES) {
+  test(`${bundle} imports no other module`, () => {
+    const code = readFileSync(bundle, "utf8");
+    assert.doesNotMatch(code, /\bimport\s*[\w{*\s][^;]*?\bfrom\s*["'`]/, "a static import");
+    assert.doesNotMatch(code, /\bimport\s*\(/, "a dynamic import");
+    assert.doesNotMatch(code, /^\s*import\s*["'`]/m, "a side-effect import");
+    assert.match(code, new RegExp(`export\\s*\\{[^}]*\\b${name}\\b`), `${name} is exported`);
+  });
 
-test("the bundle uses no Node-only API", () => {
-  const code = readFileSync(BUNDLE, "utf8");
-  for (const [name, pattern] of /** @type {const} */ ([
-    ["require(", /\brequire\s*\(/],
-    ["node: specifiers", /["']node:/],
-    ["process.", /\bprocess\./],
-    ["Buffer", /\bBuffer\b/],
-    ['"ws"', /["']ws["']/],
-    ["__dirname", /\b__dirname\b/],
-  ])) {
-    assert.doesNotMatch(code, pattern, `found ${name}`);
-  }
-});
+  test(`${bundle} uses no Node-only API`, () => {
+    const code = readFileSync(bundle, "utf8");
+    for (const [what, pattern] of /** @type {const} */ ([
+      ["require(", /\brequire\s*\(/],
+      ["node: specifiers", /["'`]node:/],
+      ["process.", /\bprocess\./],
+      ["Buffer", /\bBuffer\b/],
+      ['"ws" as a module', /\bfrom\s*["'`]ws["'`]|\bimport\s*\(\s*["'`]ws["'`]/],
+      ["__dirname", /\b__dirname\b/],
+    ])) {
+      assert.doesNotMatch(code, pattern, `found ${what}`);
+    }
+  });
 
-test("the package exports point at the bundle and its types", () => {
+  test(`package exports["${entry}"] points at ${bundle} and its types`, () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+    assert.equal(pkg.exports[entry].default, `./${bundle}`);
+    assert.ok(existsSync(pkg.exports[entry].types), "the declaration file exists");
+    assert.match(readFileSync(bundle, "utf8"), new RegExp(`@ts-self-types="\\./${pkg.exports[entry].types.replace("./dist/", "")}"`));
+  });
+}
+
+test("the package is ESM without side effects", () => {
   const pkg = JSON.parse(readFileSync("package.json", "utf8"));
-  assert.equal(pkg.exports["."].default, `./${BUNDLE}`);
-  assert.ok(existsSync(pkg.exports["."].types), "the declaration file exists");
   assert.equal(pkg.sideEffects, false);
   assert.equal(pkg.type, "module");
+});
+
+test("the web hook code stays out of the client bundle", () => {
+  const client = readFileSync("dist/crisp-rtm.js", "utf8");
+  for (const marker of ["X-Crisp-Signature", "HMAC", "importKey"]) assert.ok(!client.includes(marker), `dist/crisp-rtm.js holds ${marker}`);
+});
+
+test("an RTMError of one entry is an instanceof RTMError of the other", async () => {
+  const client = await import("../../dist/crisp-rtm.js");
+  const hooks = await import("../../dist/webhook.js");
+  const fromHooks = new hooks.RTMError("webhook_stale", "stale");
+  const fromClient = new client.RTMError("closed", "closed");
+  assert.ok(fromHooks instanceof client.RTMError);
+  assert.ok(fromClient instanceof hooks.RTMError);
+  assert.ok(client.isRTMError(fromHooks, "webhook_stale"));
+  assert.ok(!(new Error("plain") instanceof client.RTMError));
+  assert.ok(!(/** @type {unknown} */ ({ code: "closed" }) instanceof client.RTMError));
 });

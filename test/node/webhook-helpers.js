@@ -1,18 +1,20 @@
 // @ts-check
-/** Shared by the web hook tests: the built bundle (typed as the sources), a receiver, an RTMError check. */
+/** Shared by the web hook tests: the built entries (typed as the sources), a receiver, an RTMError check. */
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
 
-/** The library bundle the tests exercise (`npm run build` makes it). */
-export const BUNDLE_URL = new URL("../../dist/crisp-rtm.js", import.meta.url).href;
+/** The web hook entry the tests exercise (`npm run build` makes it), and the client entry. */
+export const BUNDLE_URL = new URL("../../dist/webhook.js", import.meta.url).href;
+export const CLIENT_URL = new URL("../../dist/crisp-rtm.js", import.meta.url).href;
 
-/** @typedef {typeof import("../../src/index.js")} Library */
+/** @typedef {typeof import("../../src/webhook/index.js") & Pick<typeof import("../../src/index.js"), "CrispRTM">} Library */
 /** @typedef {import("../../src/index.js").RTMError} RTMErrorType */
 
-/** @returns {Promise<Library>} the built bundle */
+/** @returns {Promise<Library>} the built web hook entry, with the client entry's CrispRTM */
 export async function loadLibrary() {
-  return import(BUNDLE_URL);
+  const [client, hooks] = await Promise.all([import(CLIENT_URL), import(BUNDLE_URL)]);
+  return { ...hooks, CrispRTM: client.CrispRTM };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { EventDeduper, type DeliverySource, type Downtime } from "crisp-rtm";
+import type { Downtime } from "crisp-rtm";
+import { EventDeduper, type DeliverySource } from "crisp-rtm/webhook";
 import type { LogEntry, ReplayLog } from "./replay-log.js";
 import type { Subscribers } from "./subscribers.js";
 

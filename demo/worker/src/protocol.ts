@@ -6,7 +6,8 @@
  * numbers (of `event` and `downtime`) are global to the hub and only grow: a filtered subscriber sees jumps
  * between them; only `gap` (the hub's log) and `downtime` (Crisp's side) mean something was missed.
  */
-import type { DeliverySource, RTMState } from "crisp-rtm";
+import type { RTMState } from "crisp-rtm";
+import type { DeliverySource } from "crisp-rtm/webhook";
 import type { EventFilter } from "./filters.js";
 
 /** The hub's upstream connection: the crisp-rtm client's state, or `stopped` when switched off. */

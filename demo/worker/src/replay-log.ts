@@ -1,4 +1,5 @@
-import type { DeliverySource, Downtime } from "crisp-rtm";
+import type { Downtime } from "crisp-rtm";
+import type { DeliverySource } from "crisp-rtm/webhook";
 import { encode } from "./protocol.js";
 
 /** One numbered entry of the log (an `event` or a `downtime`), with its message already encoded. */

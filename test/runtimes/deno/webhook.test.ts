@@ -1,7 +1,8 @@
 // Web hooks end to end on Deno against the built bundle: the emulator's sender signs with node:crypto (an
 // implementation independent of the library's Web Crypto one) and POSTs to a Deno.serve() handler that
-// verifies with handleWebhook() and dispatches to a CrispRTM's listeners.
+// verifies with handleWebhook() (crisp-rtm/webhook) and dispatches to a CrispRTM's listeners.
 import * as lib from "../../../dist/crisp-rtm.js";
+import * as hooks from "../../../dist/webhook.js";
 import { sendWebhook } from "../../emulator/webhooks.js";
 
 const SECRET = "deno-hook-secret";
@@ -19,7 +20,7 @@ Deno.test("web hooks: verified over HTTP, typed errors, dispatched to listeners"
   rtm.on("message:send", (payload) => heard.push(payload.content));
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
     try {
-      const hook = await lib.handleWebhook(request, { secret: SECRET });
+      const hook = await hooks.handleWebhook(request, { secret: SECRET });
       rtm.dispatch(hook.event, hook.data);
       return Response.json({ attempt: hook.delivery.attempt, website_id: hook.website_id });
     } catch (error) {

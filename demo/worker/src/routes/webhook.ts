@@ -1,4 +1,4 @@
-import { handleWebhook, isRTMError, type VerifiedWebhook } from "crisp-rtm";
+import { handleWebhook, isRTMError, type VerifiedWebhook } from "crisp-rtm/webhook";
 import type { WebhookResult } from "../api.js";
 import { hubOf } from "../hub-stub.js";
 import { ApiError, isApiErrorCode, json } from "../http.js";

@@ -75,20 +75,22 @@ function dependencyShims(): Plugin {
 }
 
 /**
- * The two self-contained entries: each build bundles one of them with everything it uses (`npm run build` runs
- * `vite build` for the client, then `vite build --mode webhook`), so neither file imports another module.
+ * The self-contained entries: each build bundles one of them with everything it uses (`npm run build` runs
+ * `vite build` for the client, then `vite build --mode <entry>` for each other one), so no file imports another.
  */
 const ENTRIES = {
   client: { source: "src/index.ts", file: "crisp-rtm.js", types: "index.d.ts" },
   webhook: { source: "src/webhook/index.ts", file: "webhook.js", types: "webhook.d.ts" },
+  "fetch-websocket": { source: "src/socketio/fetch-websocket.ts", file: "fetch-websocket.js", types: "fetch-websocket.d.ts" },
 } as const;
 
 /**
  * Library build of one entry: `dist/crisp-rtm.js` (the client, with engine.io-client's browser build and
- * socket.io-parser inlined) by default, `dist/webhook.js` (`crisp-rtm/webhook`) with `--mode webhook`.
+ * socket.io-parser inlined) by default, `dist/webhook.js` with `--mode webhook`, `dist/fetch-websocket.js`
+ * with `--mode fetch-websocket`.
  */
 export default defineConfig(({ mode }) => {
-  const entry = mode === "webhook" ? ENTRIES.webhook : ENTRIES.client;
+  const entry = mode === "webhook" || mode === "fetch-websocket" ? ENTRIES[mode] : ENTRIES.client;
   return {
     resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
     plugins: [dependencyShims()],

@@ -1,5 +1,5 @@
 // @ts-check
-/** Removes the per-file declarations once rollup-plugin-dts has bundled them into dist/index.d.ts and dist/webhook.d.ts. */
+/** Removes the per-file declarations once rollup-plugin-dts has bundled them into one declaration file per entry. */
 import { rmSync } from "node:fs";
 
 rmSync("dist/types", { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * crisp-rtm: Crisp's real-time events (RTM API) in any JavaScript runtime with `fetch`, `WebSocket`, timers and
- * Web Crypto. Start with {@link CrispRTM}. Signed web hooks (the same events over HTTP) are the `crisp-rtm/webhook`
- * entry, so a client that never checks a hook never downloads that code.
+ * Web Crypto. Start with {@link CrispRTM}. Two optional entries keep their code out of this one: signed web hooks
+ * (the same events over HTTP) are `crisp-rtm/webhook`, and the `fetch` + `Upgrade` WebSocket factory for
+ * Cloudflare Workers is `crisp-rtm/fetch-websocket`.
  * @module
  */
 export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
@@ -32,4 +33,3 @@ export {
 export { parseSocketEndpoint, type SocketEndpoint } from "./rest/endpoint.js";
 export { isLoopbackHost } from "./rest/loopback.js";
 export type { WebSocketConstructor } from "./socketio/websocket-constructor.js";
-export { fetchWebSocket, type FetchWebSocketOptions } from "./socketio/fetch-websocket.js";

@@ -1,3 +1,8 @@
+/**
+ * crisp-rtm/fetch-websocket: a `WebSocket` constructor built on `fetch` + `Upgrade: websocket`, for Cloudflare
+ * Workers and Durable Objects (pass `WebSocket: fetchWebSocket()` to `CrispRTM`).
+ * @module
+ */
 import type { WebSocketConstructor } from "./websocket-constructor.js";
 
 /** Options of {@link fetchWebSocket}. */

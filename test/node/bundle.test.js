@@ -9,6 +9,7 @@ import { test } from "node:test";
 const ENTRIES = /** @type {const} */ ([
   [".", "dist/crisp-rtm.js", "CrispRTM"],
   ["./webhook", "dist/webhook.js", "handleWebhook"],
+  ["./fetch-websocket", "dist/fetch-websocket.js", "fetchWebSocket"],
 ]);
 
 for (const [entry, bundle, name] of ENTRIES) {

@@ -16,7 +16,6 @@ import { ensureCerts } from "../emulator/tls.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST = `${ROOT}dist/crisp-rtm.js`;
-const WEBHOOK_DIST = `${ROOT}dist/webhook.js`;
 const ENTRY = `${ROOT}demo/worker/src/index.ts`;
 const BUNDLE = `${ROOT}.cache/workerd-hub/hub.js`;
 
@@ -41,7 +40,7 @@ export function bundleHub() {
       conditions: ["workerd", "worker", "browser"],
       mainFields: ["browser", "module", "main"],
       target: "es2022",
-      alias: { "crisp-rtm/webhook": WEBHOOK_DIST, "crisp-rtm": DIST },
+      alias: { "crisp-rtm/webhook": `${ROOT}dist/webhook.js`, "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`, "crisp-rtm": DIST },
       external: ["cloudflare:*"],
       outfile: BUNDLE,
       logLevel: "warning",

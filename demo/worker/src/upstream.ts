@@ -1,4 +1,5 @@
-import { CrispRTM, eventsForTier, fetchWebSocket, type CrispRTMOptions, type RTMError, type RTMLifecycleEvents, type RTMLogEntry } from "crisp-rtm";
+import { fetchWebSocket } from "crisp-rtm/fetch-websocket";
+import { CrispRTM, eventsForTier, type CrispRTMOptions, type RTMError, type RTMLifecycleEvents, type RTMLogEntry } from "crisp-rtm";
 import type { CrispSettings, UpstreamSocket } from "./config.js";
 import type { EventFilter } from "./filters.js";
 import type { UpstreamState } from "./protocol.js";

@@ -4,6 +4,7 @@
 // (fetchWebSocket); `list` picks the scenario list (default `core`; `faults` holds the fault scenarios that apply
 // to workerd). GET /scenarios[?list=…] answers the names of a list.
 import * as lib from "../../../dist/crisp-rtm.js";
+import { fetchWebSocket } from "../../../dist/fetch-websocket.js";
 import { coreScenarios, faultScenarios, scenariosFor } from "../../../.cache/scenarios.js";
 
 /** @type {Record<string, import("../../scenarios/context.js").Scenario[]>} */
@@ -22,7 +23,7 @@ export default {
     if (url.pathname === "/scenarios") return Response.json(list.map((scenario) => scenario.name));
     const scenario = list[Number(url.searchParams.get("scenario"))];
     if (!scenario) return Response.json({ ok: false, error: "no such scenario" }, { status: 404 });
-    const clientOptions = url.searchParams.get("socket") === "fetch" ? { WebSocket: lib.fetchWebSocket() } : {};
+    const clientOptions = url.searchParams.get("socket") === "fetch" ? { WebSocket: fetchWebSocket() } : {};
     try {
       await scenario.run({ lib, managerUrl: env.MANAGER_URL, emulatorOptions: { tls: true }, clientOptions });
       return Response.json({ ok: true });

@@ -1,6 +1,6 @@
 import { deferred, type Deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
-import { RTMError, toRTMError } from "../core/errors.js";
+import { RTMError, toRTMError, type RTMErrorCode } from "../core/errors.js";
 import { serverMessage } from "../core/server-message.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
 import { backoffDelay } from "../socketio/backoff.js";
@@ -86,7 +86,7 @@ export class CrispRTM {
    */
   connect(): Promise<void> {
     if (this.#state === "closed") {
-      return Promise.reject(new RTMError("closed", "the client is closed; create a new CrispRTM"));
+      return Promise.reject(closedError());
     }
     if (this.#state === "ready") return Promise.resolve();
     this.#ready ??= deferred<void>();
@@ -105,7 +105,7 @@ export class CrispRTM {
     const isNew = !name.startsWith("rtm:") && this.#listeners.listenerCount(name) === 0;
     const off = this.#listeners.on(name, listener as (...args: unknown[]) => void);
     if (isNew) {
-      if (name !== "*" && !isRTMEventName(name)) this.#log("warn", "listening to an event name Crisp does not document", { name });
+      if (name !== "*" && !isRTMEventName(name)) this.#log("warn", `unknown event name ${name}`);
       this.#subscription.noteListener(name);
       this.#filtersChanged();
     }
@@ -145,8 +145,8 @@ export class CrispRTM {
    * one message. Resolves once sent (at once when not connected: the next authentication carries them).
    */
   bind(filters: { events?: readonly (RTMEventName | (string & {}))[]; rooms?: readonly string[] }): Promise<void> {
-    if (this.#state === "closed") return Promise.reject(new RTMError("closed", "the client is closed"));
-    if (!filters || typeof filters !== "object") throw new RTMError("invalid_options", "bind() needs { events?, rooms? }");
+    if (this.#state === "closed") return Promise.reject(closedError());
+    if (!filters || typeof filters !== "object") throw invalid("bind() needs { events?, rooms? }");
     this.#subscription.replace(stringList(filters.events, "events"), stringList(filters.rooms, "rooms"));
     return this.#filtersChanged(true);
   }
@@ -178,13 +178,10 @@ export class CrispRTM {
    * `invalid_options` for a reserved name (`*`, `rtm:…`) or a non-object payload, `closed` after `close()`.
    */
   dispatch<K extends RTMEventName>(name: K, payload: RTMPayload<K>): void {
-    if (this.#state === "closed") throw new RTMError("closed", "the client is closed");
+    if (this.#state === "closed") throw closedError();
     const raw: string = name;
-    if (typeof raw !== "string" || raw === "" || raw === "*" || raw.startsWith("rtm:")) {
-      throw new RTMError("invalid_options", "dispatch() needs a Crisp event name");
-    }
-    if (typeof payload !== "object" || payload === null) {
-      throw new RTMError("invalid_options", `dispatch(${name}) needs an object payload`);
+    if (typeof raw !== "string" || !raw || raw === "*" || raw.startsWith("rtm:") || typeof payload !== "object" || !payload) {
+      throw invalid("dispatch() needs a Crisp event name and an object payload");
     }
     this.#deliver(name, payload);
   }
@@ -195,15 +192,13 @@ export class CrispRTM {
   }
 
   #checkListener(name: unknown, listener: unknown): void {
-    if (typeof name !== "string" || name === "") throw new RTMError("invalid_options", "the event name must be a non-empty string");
-    if (typeof listener !== "function") throw new RTMError("invalid_options", `the listener of ${name} must be a function`);
+    if (typeof name !== "string" || !name || typeof listener !== "function") throw invalid("on() needs an event name and a function");
   }
 
   #setState(state: RTMState): void {
     const previous = this.#state;
     if (previous === state || previous === "closed") return;
     this.#state = state;
-    this.#log("debug", `state ${previous} -> ${state}`);
     this.#listeners.emit("rtm:state", { state, previous });
   }
 
@@ -238,7 +233,6 @@ export class CrispRTM {
     const filters = this.#currentFilters();
     if (!this.#session.send("socket:bind", filters)) return false;
     this.#sentFilters = filtersKey(filters);
-    this.#log("debug", "socket:bind sent", { events: filters.events.length, rooms: filters.rooms?.length ?? "all" });
     return true;
   }
 
@@ -249,7 +243,7 @@ export class CrispRTM {
       endpoint = await this.#resolveEndpoint();
     } catch (error) {
       if (generation === this.#generation && this.#state !== "closed") {
-        this.#onAttemptFailed(toRTMError(error, "discovery_failed", "endpoint discovery failed"), false);
+        this.#onAttemptFailed(toRTMError(error, "discovery_failed", "discovery failed"), false);
       }
       return;
     }
@@ -260,14 +254,14 @@ export class CrispRTM {
   async #resolveEndpoint(): Promise<SocketEndpoint> {
     if (this.#endpoints.needsDiscovery) this.#setState("discovering");
     const { endpoint, discovered } = await this.#endpoints.resolve();
-    if (discovered) this.#log("info", "endpoint discovered", { endpoint: discovered.socket.url, rescue: discovered.rescue?.url });
+    if (discovered) this.#log("info", `discovered ${discovered.socket.url}`);
     return endpoint;
   }
 
   #openSession(endpoint: SocketEndpoint): void {
     const WebSocketImpl = this.#options.WebSocket ?? globalThis.WebSocket;
     if (typeof WebSocketImpl !== "function") {
-      this.#fail(new RTMError("invalid_options", "no WebSocket implementation: this runtime has no global WebSocket; pass the WebSocket option"));
+      this.#fail(invalid("this runtime has no WebSocket: pass the WebSocket option"));
       return;
     }
     this.#setState("connecting");
@@ -283,7 +277,6 @@ export class CrispRTM {
     session.on("connect", () => this.#authenticate(session));
     session.on("event", (name, args) => this.#onServerEvent(session, endpoint, name, args));
     session.on("close", (info) => this.#onSessionClose(session, info));
-    this.#log("debug", "opening the socket", { endpoint: endpoint.url });
     session.open();
   }
 
@@ -293,11 +286,10 @@ export class CrispRTM {
     const { identifier, key, tier } = this.#options;
     session.send("authentication", { username: identifier, password: key, tier, ...filters });
     this.#sentFilters = filtersKey(filters);
-    this.#log("debug", "authentication sent", { tier, events: filters.events.length, rooms: filters.rooms?.length ?? "all" });
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       if (this.#session !== session) return;
-      this.#endSession(session, new RTMError("timeout", `Crisp did not answer the authentication within ${this.#options.authTimeoutMs} ms`));
+      this.#endSession(session, new RTMError("timeout", `no answer to authentication in ${this.#options.authTimeoutMs} ms`));
     }, this.#options.authTimeoutMs);
   }
 
@@ -309,17 +301,13 @@ export class CrispRTM {
     }
     if (name === "unauthorized") {
       const message = serverMessage(args[0]);
-      this.#fail(new RTMError("unauthorized", `Crisp refused the authentication${message ? `: ${message}` : ""}`));
+      this.#fail(new RTMError("unauthorized", `authentication refused: ${message ?? "no reason"}`));
       return;
     }
     if (this.#state !== "ready") return;
-    if (name === "*" || name.startsWith("rtm:")) {
-      this.#report(new RTMError("protocol_error", `the server sent a reserved event name (${name.slice(0, 40)}); dropped`));
-      return;
-    }
     const payload = args[0];
-    if (typeof payload !== "object" || payload === null) {
-      this.#report(new RTMError("protocol_error", `the server sent ${name.slice(0, 60)} without an object payload; dropped`));
+    if (name === "*" || name.startsWith("rtm:") || typeof payload !== "object" || !payload) {
+      this.#report(new RTMError("protocol_error", `dropped ${name.slice(0, 60)}: reserved name or no object payload`));
       return;
     }
     this.#deliver(name, payload);
@@ -346,7 +334,7 @@ export class CrispRTM {
     this.#binds.markSent();
     const info: RTMLifecycleEvents["rtm:ready"] = { reconnected, endpoint: endpoint.url };
     if (since !== undefined) info.downtime = { since, until: now, ms: now - since };
-    this.#log("info", reconnected ? "reconnected" : "ready", info.downtime ? { downtimeMs: info.downtime.ms } : undefined);
+    this.#log("info", reconnected ? "reconnected" : "ready");
     this.#listeners.emit("rtm:ready", info);
     this.#ready?.resolve();
     this.#ready = undefined;
@@ -453,7 +441,7 @@ export class CrispRTM {
     this.#session = undefined;
     session?.close();
     this.#setState("closed");
-    const reason = error ?? new RTMError("closed", "the client was closed");
+    const reason = error ?? closedError();
     this.#binds.cancel(reason);
     this.#ready?.reject(reason);
     this.#ready = undefined;
@@ -461,23 +449,28 @@ export class CrispRTM {
       if (error) stream.fail(error);
       else stream.end();
     }
-    this.#log("info", "closed", error ? { code: error.code } : undefined);
+    this.#log("info", "closed");
     this.#listeners.emit("rtm:close", error ? { error } : {});
   }
 }
 
-function sessionError(info: SessionClose): RTMError {
-  const details = info.cause === undefined ? {} : { cause: info.cause };
-  switch (info.reason) {
-    case "parse error":
-      return new RTMError("protocol_error", info.description, details);
-    case "payload too large":
-      return new RTMError("payload_too_large", info.description, details);
-    case "open timeout":
-    case "connect timeout":
-    case "ping timeout":
-      return new RTMError("timeout", info.description, details);
-    default:
-      return new RTMError("connection_failed", info.description, details);
-  }
+/** The error code of each way a session can end that is not `connection_failed`. */
+const SESSION_ERROR_CODES: Partial<Record<SessionClose["reason"], RTMErrorCode>> = {
+  "parse error": "protocol_error",
+  "payload too large": "payload_too_large",
+  "open timeout": "timeout",
+  "connect timeout": "timeout",
+  "ping timeout": "timeout",
+};
+
+function sessionError({ reason, description, cause }: SessionClose): RTMError {
+  return new RTMError(SESSION_ERROR_CODES[reason] ?? "connection_failed", description, cause === undefined ? {} : { cause });
+}
+
+function closedError(): RTMError {
+  return new RTMError("closed", "the client is closed");
+}
+
+function invalid(message: string): RTMError {
+  return new RTMError("invalid_options", message);
 }

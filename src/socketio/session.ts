@@ -106,10 +106,10 @@ export class SocketIOSession {
       },
       {
         accept: (data) => this.#screen(data),
-        onReceiveFailure: (cause) => this.#finish("parse error", `the server sent a malformed Engine.IO packet: ${describe(cause)}`, cause),
+        onReceiveFailure: (cause) => this.#finish("parse error", `malformed Engine.IO packet: ${describe(cause)}`, cause),
       },
     );
-    this.#arm(this.#options.openTimeoutMs, "open timeout", "the server did not complete the Engine.IO handshake in time");
+    this.#arm(this.#options.openTimeoutMs, "open timeout", "no Engine.IO handshake in time");
     const engine = new EngineSocket(this.#options.origin, {
       path: this.#options.path,
       transportImplementations: [transport],
@@ -124,7 +124,7 @@ export class SocketIOSession {
     engine.on("message", (data) => this.#onData(data));
     engine.on("close", (reason, description) => this.#onEngineClose(reason as EngineCloseReason, description));
     if (constructorError !== undefined || engine.readyState === "closed") {
-      this.#finish("transport error", `the WebSocket could not be created: ${describe(constructorError)}`, constructorError);
+      this.#finish("transport error", `new WebSocket() failed: ${describe(constructorError)}`, constructorError);
     }
   }
 
@@ -146,7 +146,7 @@ export class SocketIOSession {
   close(): void {
     if (this.#closed) return;
     if (this.connected) this.#write({ type: PacketType.DISCONNECT, nsp: "/" });
-    this.#finish("io client disconnect", "the client closed the session");
+    this.#finish("io client disconnect", "closed by the client");
   }
 
   #write(packet: Packet): void {
@@ -162,11 +162,11 @@ export class SocketIOSession {
     if (this.#opened) {
       // engine.io-client handles a second handshake packet as a new open: CONNECT would be sent again and the
       // CONNECT deadline re-armed on a session that is already connected, which then ends with `connect timeout`.
-      this.#finish("parse error", "the server repeated the Engine.IO handshake");
+      this.#finish("parse error", "repeated Engine.IO handshake");
       return;
     }
     this.#opened = true;
-    this.#arm(this.#options.connectTimeoutMs, "connect timeout", "the server did not answer the namespace CONNECT in time");
+    this.#arm(this.#options.connectTimeoutMs, "connect timeout", "no answer to CONNECT in time");
     this.#events.emit("open");
     this.#write(this.#options.auth ? { type: PacketType.CONNECT, nsp: "/", data: this.#options.auth } : { type: PacketType.CONNECT, nsp: "/" });
   }
@@ -175,7 +175,7 @@ export class SocketIOSession {
   #screen(data: unknown): boolean {
     if (this.#closed) return false;
     if (typeof data === "string" && data.length > this.#options.maxPayloadLength) {
-      this.#finish("payload too large", `the server sent a ${data.length}-character frame (limit ${this.#options.maxPayloadLength})`);
+      this.#finish("payload too large", `a ${data.length}-character frame (limit ${this.#options.maxPayloadLength})`);
       return false;
     }
     return true;
@@ -183,24 +183,16 @@ export class SocketIOSession {
 
   #onData(data: unknown): void {
     if (this.#closed) return;
-    if (data === undefined) {
-      this.#finish("parse error", "the server sent an empty packet");
-      return;
-    }
-    if (typeof data !== "string") {
-      this.#finish("parse error", "the server sent a binary frame; this client accepts text frames only");
-      return;
-    }
-    const type = data.charCodeAt(0) - 48;
-    if (data === "" || type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
-      this.#finish("parse error", data === "" ? "the server sent an empty packet" : "the server sent a binary packet");
+    const type = typeof data === "string" ? data.charCodeAt(0) - 48 : NaN;
+    if (typeof data !== "string" || !data || type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+      this.#finish("parse error", "an empty or binary packet (only text is supported)");
       return;
     }
     try {
       this.#decoder.add(data);
     } catch (cause) {
       this.#pending = [];
-      this.#finish("parse error", `the server sent a malformed packet: ${describe(cause)}`, cause);
+      this.#finish("parse error", `malformed packet: ${describe(cause)}`, cause);
       return;
     }
     const packets = this.#pending;
@@ -218,10 +210,10 @@ export class SocketIOSession {
         this.#onConnect(packet.data);
         return;
       case PacketType.CONNECT_ERROR:
-        this.#finish("connect error", `the server refused the namespace: ${serverMessage(packet.data) ?? "no message"}`, packet.data);
+        this.#finish("connect error", `namespace refused: ${serverMessage(packet.data) ?? "no reason"}`, packet.data);
         return;
       case PacketType.DISCONNECT:
-        this.#finish("io server disconnect", "the server ended the session");
+        this.#finish("io server disconnect", "the server disconnected");
         return;
       case PacketType.EVENT:
         this.#onEvent(packet.data);
@@ -235,10 +227,7 @@ export class SocketIOSession {
     if (this.#connected) return;
     const sid = data && typeof data === "object" && "sid" in data ? data.sid : undefined;
     if (typeof sid !== "string" || sid === "") {
-      this.#finish(
-        "connect error",
-        "the server answered CONNECT without a sid: it looks like a Socket.IO v2 server, which this client cannot talk to",
-      );
+      this.#finish("connect error", "CONNECT answered without a sid (a Socket.IO v2 server?)");
       return;
     }
     clearTimeout(this.#timer);
@@ -250,7 +239,7 @@ export class SocketIOSession {
   #onEvent(data: unknown): void {
     if (!this.#connected) return;
     if (!Array.isArray(data) || typeof data[0] !== "string") {
-      this.#finish("parse error", "the server sent an event without a name");
+      this.#finish("parse error", "an event without a name");
       return;
     }
     const [name, ...args] = data as [string, ...unknown[]];
@@ -259,11 +248,7 @@ export class SocketIOSession {
 
   #onEngineClose(reason: EngineCloseReason, description: unknown): void {
     if (reason === "forced close") return;
-    const text =
-      reason === "ping timeout"
-        ? "no heartbeat from the server within pingInterval + pingTimeout"
-        : `the connection was lost (${describe(description)})`;
-    this.#finish(reason, text, description);
+    this.#finish(reason, reason === "ping timeout" ? "no heartbeat in time" : `connection lost: ${describe(description)}`, description);
   }
 
   #finish(reason: SessionCloseReason, description: string, cause?: unknown): void {

@@ -3,21 +3,31 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
+import { applyEdits, PRUNE } from "./src/shims/prune.js";
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /**
- * The dependency versions the shims in src/shims/ were checked against (see src/shims/README.md). The build
- * refuses any other version: re-check each shim against the new sources, then update this table.
+ * The dependency versions the shims and pruning edits in src/shims/ were checked against (see
+ * src/shims/README.md). The build refuses any other version: re-check each shim and edit against the new
+ * sources, then update this table.
  */
-const PINNED = { "engine.io-client": "6.6.8", "engine.io-parser": "5.2.3", "socket.io-parser": "4.2.7" } as const;
+const PINNED = {
+  "engine.io-client": "6.6.8",
+  "engine.io-parser": "5.2.3",
+  "socket.io-parser": "4.2.7",
+  "@socket.io/component-emitter": "3.1.2",
+} as const;
 type Pinned = keyof typeof PINNED;
 
-/** A package's directory, found from its CommonJS entry (`<dir>/build/cjs/index.js` for all three). */
+/** A package's directory, found from its CommonJS entry (`<dir>/build/cjs/index.js`, `<dir>/lib/cjs/index.js`). */
 function packageDir(name: Pinned, from?: string): string {
   const entry = require.resolve(name, from ? { paths: [from] } : undefined);
-  const dir = entry.slice(0, entry.lastIndexOf(`${path.sep}build${path.sep}`));
+  const marker = `${path.sep}node_modules${path.sep}${name.split("/").join(path.sep)}${path.sep}`;
+  const at = entry.lastIndexOf(marker);
+  if (at === -1) throw new Error(`${name} resolves outside node_modules (${entry})`);
+  const dir = entry.slice(0, at + marker.length - 1);
   const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
   if (version !== PINNED[name]) {
     throw new Error(`src/shims/ were checked against ${name} ${PINNED[name]}, but ${version} is installed: re-check them (src/shims/README.md)`);
@@ -28,16 +38,24 @@ function packageDir(name: Pinned, from?: string): string {
 /**
  * Replaces modules of engine.io-client, engine.io-parser and socket.io-parser that the bundle never runs
  * (HTTP long-polling, WebTransport, base64/Blob codecs, binary attachments, a URI regex) with the small
- * modules of src/shims/. Matching is by resolved file, so only those exact files are replaced; the build
- * fails if some of them are met and others not (a dependency reshuffle must be looked at, not ignored).
- * Shims reach a package's own files with `<package>/build/esm/<file>` specifiers, resolved here.
+ * modules of src/shims/, and prunes the dead parts of some others with the exact-text edits of
+ * src/shims/prune.js (a snippet that is not found exactly once fails the build). Matching is by resolved file,
+ * so only those exact files are replaced or edited; the build fails if some of them are met and others not (a
+ * dependency reshuffle must be looked at, not ignored). Shims reach a package's own files with
+ * `<package>/build/esm/<file>` specifiers, resolved here.
  */
 function dependencyShims(): Plugin {
   const eio = packageDir("engine.io-client");
+  const sio = packageDir("socket.io-parser");
+  const emitter = packageDir("@socket.io/component-emitter", eio);
+  if (packageDir("@socket.io/component-emitter", sio) !== emitter) {
+    throw new Error("engine.io-client and socket.io-parser resolve different copies of @socket.io/component-emitter: dedupe them");
+  }
   const dirs: Record<Pinned, string> = {
     "engine.io-client": eio,
     "engine.io-parser": packageDir("engine.io-parser", eio),
-    "socket.io-parser": packageDir("socket.io-parser"),
+    "socket.io-parser": sio,
+    "@socket.io/component-emitter": emitter,
   };
   const shims = new Map<string, string>(
     (
@@ -50,6 +68,11 @@ function dependencyShims(): Plugin {
         ["socket.io-parser", "binary.js", "socket.io-parser-binary.js"],
       ] as const
     ).map(([pkg, file, shim]) => [path.join(dirs[pkg], "build/esm", file), path.join(ROOT, "src/shims", shim)]),
+  );
+  const prunes = new Map(
+    Object.entries(PRUNE).flatMap(([pkg, files]) =>
+      Object.entries(files).map(([file, edits]) => [path.join(dirs[pkg as Pinned], file), { name: `${pkg}/${file}`, edits }] as const),
+    ),
   );
   const used = new Set<string>();
   return {
@@ -64,11 +87,18 @@ function dependencyShims(): Plugin {
       used.add(resolved.id);
       return shim;
     },
+    transform(code, id) {
+      const prune = prunes.get(id);
+      if (!prune) return null;
+      used.add(id);
+      // Edits keep every line where it was, so the incoming source map stays right line by line.
+      return { code: applyEdits(code, prune.edits, prune.name), map: null };
+    },
     buildEnd(error) {
-      // A build that bundles these dependencies must have met every replaced module (an entry without them,
-      // e.g. one that never imports engine.io-client, meets none and is fine).
+      // A build that bundles these dependencies must have met every replaced or pruned module (an entry without
+      // them, e.g. one that never imports engine.io-client, meets none and is fine).
       if (error || used.size === 0) return;
-      const unused = [...shims.keys()].filter((file) => !used.has(file));
+      const unused = [...shims.keys(), ...prunes.keys()].filter((file) => !used.has(file));
       if (unused.length > 0) this.error(`dependency shims never applied (was the dependency restructured?): ${unused.join(", ")}`);
     },
   };

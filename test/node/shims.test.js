@@ -1,11 +1,18 @@
 // @ts-check
 // The build replaces a few modules of engine.io-client, engine.io-parser and socket.io-parser with the small
-// modules of src/shims/ (see vite.config.ts). These tests hold each shim to the module it replaces, on every
-// input the bundle can give it, and check that the published bundle really went without the dropped code.
-// The shims are also exercised end to end by the Deno, Node and workerd suites, which load dist/.
+// modules of src/shims/, and prunes dead code from others with the edits of src/shims/prune.js (see
+// vite.config.ts). These tests hold each shim to the module it replaces, on every input the bundle can give it,
+// check that every edit still applies exactly and that src/socketio/ still uses the dependencies the way the
+// edits assume, run the Socket.IO layer built with and without all of it side by side, and check that the
+// published bundle really went without the dropped code. The Deno, Node and workerd suites load dist/ too.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { build as esbuild } from "esbuild";
+import { build as viteBuild } from "vite";
 import { parse as upstreamParse } from "../../node_modules/engine.io-client/build/esm/contrib/parseuri.js";
 import { encodePacket as upstreamEncode } from "../../node_modules/engine.io-parser/build/esm/encodePacket.browser.js";
 import { decodePacket as upstreamDecode } from "../../node_modules/engine.io-parser/build/esm/decodePacket.browser.js";
@@ -15,6 +22,7 @@ import { decodePacket, encodePacket, protocol } from "../../src/shims/engine.io-
 import { parse } from "../../src/shims/parseuri.js";
 import { hasBinary, isBinary } from "../../src/shims/socket.io-parser-is-binary.js";
 import { deconstructPacket, reconstructPacket } from "../../src/shims/socket.io-parser-binary.js";
+import { applyEdits, PRUNE } from "../../src/shims/prune.js";
 
 const BUNDLE = "dist/crisp-rtm.js";
 
@@ -99,5 +107,365 @@ test("the bundle holds no long-polling, XHR, WebTransport or base64 code", () =>
     ["binary placeholders", /_placeholder/],
   ])) {
     assert.doesNotMatch(code, pattern, `found ${what}`);
+  }
+});
+
+test("the bundle holds none of the code src/shims/prune.js removes, and the code it keeps", () => {
+  const code = readFileSync(BUNDLE, "utf8");
+  for (const [what, pattern] of /** @type {const} */ ([
+    ["transport upgrades (probe)", /probe|upgradeError|_filterUpgrades|priorWebsocketSuccess/],
+    ["the beforeunload listener", /beforeunload/],
+    ["the transports option check", /transportImplementations' and 'transports'/],
+    ["tryAllTransports", /tryAllTransports/],
+    ["the cookie jar", /_cookieJar/],
+    ["the long-polling payload split", /_getWritablePackets/],
+    ["the `location` fallbacks of engine.io-client", /location\.(?:hostname|port|protocol)/],
+    ["Node and React Native WebSocket options", /reactnative|MozWebSocket|checkServerIdentity|perMessageDeflate/],
+    ["engine.io-client's Node-only options", /useNativeTimers|autoUnref|timestampRequests|transportOptions/],
+    ["events nobody listens to", /packetCreate|`heartbeat`|`handshake`/],
+    ["binary packet reconstruction", /reconstructor|encodeAsBinary|got binary data|Illegal attachments|too many attachments/],
+    ["the emitter's mixin and listener queries", /hasListeners|\.listeners\(/],
+  ])) {
+    assert.doesNotMatch(code, pattern, `found ${what}`);
+  }
+  for (const [what, pattern] of /** @type {const} */ ([
+    ["the offline listener", /`offline`/],
+    ["the offline close", /network connection lost/],
+    ["the Engine.IO query", /\.EIO=4/],
+    ["the bracketing of IPv6 hosts", /`\[`/],
+    ["the heartbeat check", /_hasPingExpired/],
+    ["the handshake's `upgrades` check", /\.upgrades\.length/],
+  ])) {
+    assert.match(code, pattern, `missing ${what}`);
+  }
+});
+
+const require = createRequire(import.meta.url);
+
+/** A package's directory, as vite.config.ts finds it. @param {string} name @param {string} [from] */
+function packageDir(name, from) {
+  const entry = require.resolve(name, from ? { paths: [from] } : undefined);
+  const marker = `${path.sep}node_modules${path.sep}${name.split("/").join(path.sep)}${path.sep}`;
+  return entry.slice(0, entry.lastIndexOf(marker) + marker.length - 1);
+}
+
+test("prune: every edit finds its snippet exactly once in the installed file and keeps the line count", () => {
+  const eio = packageDir("engine.io-client");
+  for (const [pkg, files] of Object.entries(PRUNE)) {
+    const dir = packageDir(pkg, eio);
+    for (const [file, edits] of Object.entries(files)) {
+      const name = `${pkg}/${file}`;
+      const code = readFileSync(path.join(dir, file), "utf8");
+      const pruned = applyEdits(code, edits, name);
+      assert.equal(pruned.split("\n").length, code.split("\n").length, `${name}: line count`);
+      for (const edit of edits) {
+        assert.equal(code.split(edit.find).length, 2, `${name}: ${edit.why}`);
+        assert.ok(!pruned.includes(edit.find), `${name}: still there after pruning: ${edit.why}`);
+        assert.ok(pruned.includes(edit.replace), `${name}: replacement missing: ${edit.why}`);
+      }
+    }
+  }
+});
+
+test("prune: an edit whose snippet is missing or repeated, that overlaps another or adds lines fails", () => {
+  /** @param {string} find @param {string} [replace] */
+  const edit = (find, replace = "") => ({ why: "test edit", find, replace });
+  assert.throws(() => applyEdits("a b c", [edit("d")], "x.js"), /x\.js is not found .*test edit/);
+  assert.throws(() => applyEdits("a b a", [edit("a")], "x.js"), /x\.js is found more than once/);
+  assert.throws(() => applyEdits("aaa", [edit("aa")], "x.js"), /found more than once/);
+  assert.throws(() => applyEdits("", [edit("")], "x.js"), /found more than once/);
+  assert.throws(() => applyEdits("abcdef", [edit("abc"), edit("cde")], "x.js"), /overlap/);
+  assert.throws(() => applyEdits("a b", [edit("a", "a\nb")], "x.js"), /adds lines/);
+  assert.equal(applyEdits("x\ny\nz", [edit("x\ny\n", "q\n"), edit("z", "Z")], "x.js"), "q\n\nZ");
+});
+
+test("prune: src/socketio still uses engine.io-client and socket.io-parser as the edits assume", () => {
+  // If this fails after a change in src/socketio/, re-check the edits of src/shims/prune.js (their `why`) against
+  // the new usage before changing the expectations here.
+  const users = readdirSync("src", { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.[cm]?[jt]s$/.test(file) && !file.startsWith(`shims${path.sep}`))
+    .filter((file) => /from "(?:engine\.io-client|engine\.io-parser|socket\.io-parser|@socket\.io\/component-emitter)/.test(readFileSync(path.join("src", file), "utf8")));
+  assert.deepEqual(users.sort(), [path.join("socketio", "session.ts"), path.join("socketio", "websocket-transport.ts")]);
+  const session = readFileSync("src/socketio/session.ts", "utf8");
+  const transport = readFileSync("src/socketio/websocket-transport.ts", "utf8");
+  const imports = (/** @type {string} */ code) =>
+    [...code.matchAll(/^import (.*) from "(engine\.io-client|socket\.io-parser)";$/gm)].map((m) => `${m[1]} from ${m[2]}`);
+  assert.deepEqual(imports(session), [
+    "{ Socket as EngineSocket } from engine.io-client",
+    "{ Decoder, Encoder, PacketType, type Packet } from socket.io-parser",
+  ]);
+  assert.deepEqual(imports(transport), ["{ WebSocket as EngineWebSocketTransport, type TransportCtor } from engine.io-client"]);
+
+  const options = /new EngineSocket\(this\.#options\.origin, \{([^}]*)\}\);/.exec(session)?.[1];
+  assert.ok(options !== undefined, "the Socket is created from the session's origin with an options literal");
+  const entries = Object.fromEntries([...options.matchAll(/(\w+): ([^,\n]+),/g)].map((m) => [m[1], m[2]]));
+  assert.deepEqual(entries, {
+    path: "this.#options.path",
+    transportImplementations: "[transport]",
+    upgrade: "false",
+    rememberUpgrade: "false",
+    closeOnBeforeunload: "false",
+    withCredentials: "false",
+  });
+  assert.doesNotMatch(options, /\.\.\./, "no spread options");
+
+  const members = new Set([...session.matchAll(/\b(?:engine|#engine)\??\.(\w+)\b(?!-)/g)].map((m) => m[1]));
+  assert.deepEqual([...members].sort(), ["_hasPingExpired", "binaryType", "close", "off", "on", "readyState", "send"]);
+  const events = new Set([...session.matchAll(/\bengine\.(?:on|once)\("([^"]+)"/g)].map((m) => m[1]));
+  assert.deepEqual([...events].sort(), ["close", "message", "open"]);
+  for (const [, args] of session.matchAll(/engine\??\.send\(([^)]*)\)/g)) assert.doesNotMatch(args ?? "", /,/, "send(text) only");
+
+  const encoded = new Set([...session.matchAll(/type: PacketType\.(\w+)/g)].map((m) => m[1]));
+  assert.deepEqual([...encoded].sort(), ["CONNECT", "DISCONNECT", "EVENT"]);
+  assert.match(session, /new Decoder\(\{ maxAttachments: 0 \}\)/);
+  assert.match(session, /typeof data !== "string"/, "non-text frames are refused before decoding");
+  assert.match(session, /type === PacketType\.BINARY_EVENT \|\| type === PacketType\.BINARY_ACK/, "binary packets are refused before decoding");
+
+  assert.match(transport, /extends EngineWebSocketTransport \{/);
+  assert.match(transport, /override createSocket\(uri: string, protocols: string \| string\[\] \| undefined\): WebSocket \{/);
+});
+
+/**
+ * @typedef {{ SocketIOSession: new (options: object) => any }} Layer
+ * @typedef {{ url: string, sent: unknown[], onopen?: () => void, onmessage?: (event: { data: unknown }) => void,
+ *   onerror?: (event: unknown) => void, onclose?: (event: unknown) => void }} FakeSocket
+ */
+
+/** The Socket.IO layer twice: through vite.config.ts (shims and pruning), and straight from the packages. */
+async function buildLayers() {
+  const out = ".cache/shims-test";
+  await viteBuild({
+    configFile: "vite.config.ts",
+    logLevel: "warn",
+    build: {
+      outDir: `${out}/pruned`,
+      emptyOutDir: true,
+      sourcemap: false,
+      minify: false,
+      rolldownOptions: { output: { minify: false, postBanner: "" } },
+      lib: { entry: "src/socketio/index.ts", formats: ["es"], fileName: () => "index.js" },
+    },
+  });
+  await esbuild({
+    entryPoints: ["src/socketio/index.ts"],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["browser", "production"],
+    target: "es2022",
+    outfile: `${out}/upstream/index.js`,
+    logLevel: "warning",
+  });
+  const pruned = /** @type {Layer} */ (await import(pathToFileURL(`${out}/pruned/index.js`).href));
+  const upstream = /** @type {Layer} */ (await import(pathToFileURL(`${out}/upstream/index.js`).href));
+  return { pruned, upstream, prunedCode: readFileSync(`${out}/pruned/index.js`, "utf8") };
+}
+
+const HANDSHAKE = '0{"sid":"e","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}';
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Runs one session over an in-memory WebSocket driven by `script`, and logs what the session did and wrote.
+ * @param {Layer} layer
+ * @param {(context: { ws: FakeSocket, session: any, log: unknown[][] }) => Promise<void>} script
+ * @param {{ origin?: string, throwing?: boolean }} [options]
+ */
+async function runSession(layer, script, { origin = "wss://relay.example", throwing = false } = {}) {
+  /** @type {unknown[][]} */
+  const log = [];
+  /** @type {FakeSocket[]} */
+  const sockets = [];
+  class FakeWebSocket {
+    /** @param {string} url */
+    constructor(url) {
+      if (throwing) throw new TypeError("refused");
+      this.url = url;
+      /** @type {unknown[]} */
+      this.sent = [];
+      this.binaryType = "blob";
+      log.push(["new WebSocket", url]);
+      sockets.push(/** @type {FakeSocket} */ (/** @type {unknown} */ (this)));
+    }
+    /** @param {unknown} data */
+    send(data) {
+      log.push(["sent", data]);
+    }
+    close() {
+      log.push(["WebSocket#close"]);
+    }
+  }
+  const session = new layer.SocketIOSession({
+    origin,
+    path: "/p/1/",
+    WebSocket: FakeWebSocket,
+    openTimeoutMs: 200,
+    connectTimeoutMs: 200,
+    maxPayloadLength: 1000,
+  });
+  session.on("open", () => log.push(["open"]));
+  session.on("connect", (/** @type {string} */ sid) => log.push(["connect", sid]));
+  session.on("event", (/** @type {string} */ name, /** @type {unknown[]} */ args) => log.push(["event", name, JSON.stringify(args)]));
+  session.on("close", (/** @type {{ reason: string, description: string, wasConnected: boolean, cause?: unknown }} */ info) => {
+    const { cause } = info;
+    const summary = cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? "none" : typeof cause;
+    log.push(["close", info.reason, info.description, info.wasConnected, summary]);
+  });
+  session.open();
+  const ws = sockets[0];
+  if (ws) await script({ ws, session, log });
+  await tick();
+  session.close();
+  return log;
+}
+
+/** @param {FakeSocket} ws @param {unknown} data */
+const deliver = (ws, data) => ws.onmessage?.({ data });
+
+/** @param {FakeSocket} ws */
+async function connect(ws) {
+  ws.onopen?.();
+  deliver(ws, HANDSHAKE);
+  await tick();
+  deliver(ws, '40{"sid":"s"}');
+  await tick();
+}
+
+/** @type {Array<[string, (context: { ws: FakeSocket, session: any, log: unknown[][] }) => Promise<void>, { origin?: string, throwing?: boolean }?]>} */
+const SCENARIOS = [
+  [
+    "a normal session: connect, events both ways, ping/pong, polite close",
+    async ({ ws, session, log }) => {
+      await connect(ws);
+      deliver(ws, '42["message:send",{"a":1}]');
+      deliver(ws, "2");
+      await tick();
+      log.push(["send", session.send("socket:bind", { events: ["message:send"] })]);
+      await tick();
+      session.close();
+    },
+  ],
+  [
+    "a close right after a send waits for the drain, then writes DISCONNECT",
+    async ({ ws, session, log }) => {
+      await connect(ws);
+      log.push(["send", session.send("a", 1), session.send("b", 2)]);
+      session.close();
+      await tick();
+      await tick();
+    },
+  ],
+  ...[
+    '0{"sid":"e","pingInterval":25000,"pingTimeout":20000}',
+    "0{}",
+    "0null",
+    "0{",
+    HANDSHAKE.replace("[]", '["websocket","polling"]'),
+  ].map(
+    /** @returns {[string, (context: { ws: FakeSocket }) => Promise<void>]} */
+    (handshake) => [
+      `the handshake ${handshake}`,
+      async ({ ws }) => {
+        ws.onopen?.();
+        deliver(ws, handshake);
+        await tick();
+      },
+    ],
+  ),
+  ...[HANDSHAKE, "9", "x42[]", "1", "5", "6", "3", "4", "", "bAQID", '451-["a",{"_placeholder":true,"num":0}]', "42[", '42["connect"]', new Uint8Array([1, 2]).buffer].map(
+    /** @returns {[string, (context: { ws: FakeSocket }) => Promise<void>]} */
+    (frame) => [
+      `the frame ${typeof frame === "string" ? JSON.stringify(frame) : "(binary)"} once connected`,
+      async ({ ws }) => {
+        await connect(ws);
+        deliver(ws, frame);
+      },
+    ],
+  ),
+  [
+    "a WebSocket error",
+    async ({ ws }) => {
+      await connect(ws);
+      ws.onerror?.({ type: "error" });
+    },
+  ],
+  [
+    "a WebSocket close",
+    async ({ ws }) => {
+      await connect(ws);
+      ws.onclose?.({ code: 1006 });
+    },
+  ],
+  ["a WebSocket that closes before opening", async ({ ws }) => ws.onclose?.({ code: 1006 })],
+  [
+    "no ping within pingInterval + pingTimeout",
+    async ({ ws }) => {
+      ws.onopen?.();
+      deliver(ws, HANDSHAKE.replace("25000", "5").replace("20000", "5"));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    },
+  ],
+  [
+    "a send after the heartbeat expired (timer not fired yet)",
+    async ({ ws, session, log }) => {
+      ws.onopen?.();
+      deliver(ws, HANDSHAKE.replace("25000", "1").replace("20000", "1"));
+      deliver(ws, '40{"sid":"s"}');
+      const until = Date.now() + 10;
+      while (Date.now() < until);
+      log.push(["send", session.send("late")]);
+      await tick();
+    },
+  ],
+  ["a WebSocket constructor that throws", async () => {}, { throwing: true }],
+  ...["ws://127.0.0.1:8080", "wss://relay.example:443", "wss://relay.example:8443", "ws://[::1]:9000", "wss://[2001:db8::1]", "ws://localhost"].map(
+    /** @returns {[string, (context: { ws: FakeSocket }) => Promise<void>, { origin: string }]} */
+    (origin) => [`the URL for ${origin}`, async ({ ws }) => connect(ws), { origin }],
+  ),
+];
+
+test("prune: the Socket.IO layer built with shims and pruning behaves as the one built from the packages", async () => {
+  const target = new EventTarget();
+  // engine.io-client closes its sockets on the global `offline` event where globals take listeners (browsers).
+  Object.assign(globalThis, {
+    addEventListener: target.addEventListener.bind(target),
+    removeEventListener: target.removeEventListener.bind(target),
+  });
+  try {
+    const { pruned, upstream, prunedCode } = await buildLayers();
+    assert.doesNotMatch(prunedCode, /probe error|beforeunload|reconstructor/, "the layer under test is the pruned one");
+    /** @type {typeof SCENARIOS} */
+    const scenarios = [
+      ...SCENARIOS,
+      [
+        "a browser going offline",
+        async ({ ws }) => {
+          await connect(ws);
+          target.dispatchEvent(new Event("offline"));
+        },
+      ],
+    ];
+    for (const [name, script, options] of scenarios) {
+      const ours = await runSession(pruned, script, options ?? {});
+      const theirs = await runSession(upstream, script, options ?? {});
+      assert.deepEqual(ours, theirs, name);
+      assert.ok(theirs.length > 0, name);
+    }
+    const normal = await runSession(pruned, /** @type {NonNullable<typeof SCENARIOS[0]>} */ (SCENARIOS[0])[1]);
+    assert.deepEqual(normal, [
+      ["new WebSocket", "wss://relay.example/p/1/?EIO=4&transport=websocket"],
+      ["open"],
+      ["sent", "40"],
+      ["connect", "s"],
+      ["event", "message:send", '[{"a":1}]'],
+      ["sent", "3"],
+      ["sent", '42["socket:bind",{"events":["message:send"]}]'],
+      ["send", true],
+      ["sent", "41"],
+      ["close", "io client disconnect", "the client closed the session", true, "none"],
+      ["WebSocket#close"],
+    ]);
+  } finally {
+    Reflect.deleteProperty(globalThis, "addEventListener");
+    Reflect.deleteProperty(globalThis, "removeEventListener");
   }
 });

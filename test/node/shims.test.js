@@ -461,7 +461,7 @@ test("prune: the Socket.IO layer built with shims and pruning behaves as the one
       ["sent", '42["socket:bind",{"events":["message:send"]}]'],
       ["send", true],
       ["sent", "41"],
-      ["close", "io client disconnect", "the client closed the session", true, "none"],
+      ["close", "io client disconnect", "closed by the client", true, "none"],
       ["WebSocket#close"],
     ]);
   } finally {

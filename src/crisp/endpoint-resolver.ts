@@ -1,19 +1,17 @@
-import { discoverEndpoint, type DiscoveredEndpoint } from "../rest/discover.js";
+import { discoverEndpoint, type DiscoveredEndpoint, type DiscoveryOptions } from "../rest/discover.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
 import type { ResolvedOptions } from "./options.js";
-
-/** Failed connects to a cached endpoint after which REST is asked again. */
-const REDISCOVER_AFTER_FAILURES = 3;
 
 /**
  * Decides where each attempt connects: the explicit `endpoint`, or the one Crisp's REST API assigned. A
  * discovered endpoint is cached; after a failed connect the next attempt tries the rescue host (when Crisp gave
- * one), and after {@link REDISCOVER_AFTER_FAILURES} failures REST is asked again. A failed re-discovery falls
- * back to the cache, so during an outage REST is asked at most every third attempt.
+ * one), and after 3 failures REST is asked again. A failed re-discovery falls back to the cache, so during an
+ * outage REST is asked at most every third attempt.
  */
 export class EndpointResolver {
   readonly #options: ResolvedOptions;
   #discovered: DiscoveredEndpoint | undefined;
+  /** Failed connects to the cached endpoint (always 0 before the first discovery). */
   #failures = 0;
   #discovery: AbortController | undefined;
 
@@ -23,37 +21,31 @@ export class EndpointResolver {
 
   /** True when the next {@link resolve} asks the REST API. */
   get needsDiscovery(): boolean {
-    return !this.#options.endpoint && (!this.#discovered || this.#failures >= REDISCOVER_AFTER_FAILURES);
+    return !this.#options.endpoint && (!this.#discovered || this.#failures >= 3);
   }
 
   /** The endpoint of the next attempt; rejects with discovery's `RTMError` when REST had to be asked and failed. */
   async resolve(): Promise<{ endpoint: SocketEndpoint; discovered?: DiscoveredEndpoint }> {
-    if (this.#options.endpoint) return { endpoint: this.#options.endpoint };
-    if (this.#discovered && !this.needsDiscovery) {
-      const { socket, rescue } = this.#discovered;
-      return { endpoint: rescue && this.#failures % 2 === 1 ? rescue : socket };
+    const options = this.#options;
+    const cached = this.#discovered;
+    if (!this.needsDiscovery) {
+      // An explicit endpoint, else the cache (needsDiscovery is false only with one of them).
+      return { endpoint: options.endpoint ?? (cached!.rescue && this.#failures % 2 ? cached!.rescue : cached!.socket) };
     }
     this.#discovery = new AbortController();
-    const options = this.#options;
     try {
-      this.#discovered = await discoverEndpoint({
-        identifier: options.identifier,
-        key: options.key,
-        tier: options.tier,
-        restBase: options.restBase,
+      // The resolved options hold every field discovery reads (websiteId and fetch possibly undefined).
+      const discovered = await discoverEndpoint({
+        ...options,
         signal: this.#discovery.signal,
         timeoutMs: options.discoveryTimeoutMs,
-        ...(options.websiteId === undefined ? {} : { websiteId: options.websiteId }),
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      });
-    } catch (error) {
-      if (this.#discovered) this.#failures = 0;
-      throw error;
+      } as DiscoveryOptions);
+      this.#discovered = discovered;
+      return { endpoint: discovered.socket, discovered };
     } finally {
       this.#discovery = undefined;
+      this.#failures = 0;
     }
-    this.#failures = 0;
-    return { endpoint: this.#discovered.socket, discovered: this.#discovered };
   }
 
   /** A connect to the resolved endpoint failed. */

@@ -90,88 +90,92 @@ export interface ResolvedOptions {
 
 const TIERS: readonly RTMTier[] = ["plugin", "user", "website"];
 
-function invalid(message: string): RTMError {
-  return new RTMError("invalid_options", message);
-}
+/** Checks one option's value (`name` is how messages call it) and returns the value to keep. */
+type Rule = (value: unknown, name: string) => unknown;
 
-function nonEmptyString(value: unknown, name: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw invalid(`${name} must be a non-empty string`);
-  return value;
-}
+/** Throws `invalid_options`: "`name` must be `what`". */
+const fail = (name: string, what: string): never => {
+  throw new RTMError("invalid_options", `${name} must be ${what}`);
+};
 
-function duration(value: unknown, name: string, fallback: number, allowInfinity = false): number {
-  if (value === undefined) return fallback;
-  const ok = typeof value === "number" && value >= 0 && (Number.isFinite(value) || (allowInfinity && value === Infinity));
-  if (!ok) throw invalid(`${name} must be a non-negative number`);
-  return value;
-}
+/** `rule`, except that an absent option (`undefined`) becomes `fallback`. */
+const optional =
+  (rule: Rule, fallback?: unknown): Rule =>
+  (value, name) =>
+    value === undefined ? fallback : rule(value, name);
+
+/** A non-empty string. */
+const string: Rule = (value, name) => (typeof value === "string" && value.trim() ? value : fail(name, "a non-empty string"));
+
+/** An optional function. */
+const func = optional((value, name) => (typeof value === "function" ? value : fail(name, "a function")));
+
+/** A number in [min, max], `fallback` when absent; Infinity only where it is the default. */
+const number = (fallback: number, min = 0, max = Infinity): Rule =>
+  optional(
+    (value, name) =>
+      typeof value === "number" && value >= min && value <= max && (value < Infinity || fallback === Infinity)
+        ? value
+        : fail(name, `a number >= ${min}${max < Infinity ? ` and <= ${max}` : ""}`),
+    fallback,
+  );
 
 /** Validates an optional list of non-empty strings (deduplicated); throws `invalid_options` naming it. */
 export function stringList(value: unknown, name: string): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
-    throw invalid(`${name} must be an array of non-empty strings`);
-  }
-  return [...new Set(value as string[])];
+  return Array.isArray(value) && value.every((item) => typeof item === "string" && item)
+    ? [...new Set(value as string[])]
+    : fail(name, "an array of non-empty strings");
 }
 
-function resolveReconnect(value: unknown): ResolvedOptions["reconnect"] {
-  if (value === false) return false;
-  if (value !== undefined && (typeof value !== "object" || value === null)) {
-    throw invalid("reconnect must be false or an object");
-  }
-  const options = (value ?? {}) as ReconnectOptions;
-  const policy = {
-    initialDelayMs: duration(options.initialDelayMs, "reconnect.initialDelayMs", 1000),
-    maxDelayMs: duration(options.maxDelayMs, "reconnect.maxDelayMs", 30_000),
-    jitter: duration(options.jitter, "reconnect.jitter", 0.5),
-    factor: duration(options.factor, "reconnect.factor", 2),
-    maxAttempts: duration(options.maxAttempts, "reconnect.maxAttempts", Infinity, true),
-    stableAfterMs: duration(options.stableAfterMs, "reconnect.stableAfterMs", 5000),
-  };
-  if (policy.jitter > 1) throw invalid("reconnect.jitter must be between 0 and 1");
-  if (policy.factor < 1) throw invalid("reconnect.factor must be at least 1");
-  if (policy.maxAttempts < 1) throw invalid("reconnect.maxAttempts must be at least 1");
-  if (policy.maxDelayMs < policy.initialDelayMs) throw invalid("reconnect.maxDelayMs must be >= initialDelayMs");
-  return policy;
+/** Applies `rules` to the same-named properties of `input`, which must be an object (else `name must be {what}`). */
+function check(input: unknown, rules: Record<string, Rule>, name: string, prefix = "", what = "an object"): Record<string, unknown> {
+  if (!input || typeof input !== "object") fail(name, what);
+  const resolved: Record<string, unknown> = {};
+  for (const [key, rule] of Object.entries(rules)) resolved[key] = rule((input as Record<string, unknown>)[key], prefix + key);
+  return resolved;
 }
 
-function optionalFunction<T>(value: unknown, name: string): T | undefined {
-  if (value !== undefined && typeof value !== "function") throw invalid(`${name} must be a function`);
-  return value as T | undefined;
-}
+/** The rules of the `reconnect` object's fields, with their defaults. */
+const RECONNECT: { [K in keyof ReconnectOptions]-?: Rule } = {
+  initialDelayMs: number(1000),
+  maxDelayMs: number(30_000),
+  jitter: number(0.5, 0, 1),
+  factor: number(2, 1),
+  maxAttempts: number(Infinity, 1),
+  stableAfterMs: number(5000),
+};
+
+/** The rule of each option, with its default; cross-option checks are in {@link resolveOptions}. */
+const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
+  identifier: string,
+  key: string,
+  tier: (value, name) => (TIERS.includes((value ??= "plugin") as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`)),
+  websiteId: optional(string),
+  restBase: optional(string, DEFAULT_REST_BASE),
+  events: stringList,
+  rooms: stringList,
+  endpoint: optional((value, name) => parseSocketEndpoint(string(value, name) as string, name)),
+  reconnect: (value, name) => {
+    if (value === false) return false;
+    const policy = check(value === undefined ? {} : value, RECONNECT, name, `${name}.`, "false or an object") as ResolvedOptions["reconnect"] & object;
+    return policy.maxDelayMs < policy.initialDelayMs ? fail("reconnect.maxDelayMs", ">= initialDelayMs") : policy;
+  },
+  authTimeoutMs: number(10_000),
+  connectTimeoutMs: number(10_000),
+  discoveryTimeoutMs: number(10_000),
+  bindIntervalMs: number(2500),
+  maxPayloadLength: number(1_000_000),
+  signal: optional((value, name) => (typeof value === "object" && value && "aborted" in value ? value : fail(name, "an AbortSignal"))),
+  WebSocket: func,
+  fetch: func,
+  logger: func,
+};
 
 /** Validates user options; throws `invalid_options` (or `insecure_endpoint`) naming the faulty option. */
 export function resolveOptions(input: CrispRTMOptions): ResolvedOptions {
-  if (!input || typeof input !== "object") throw invalid("options must be an object");
-  const tier = input.tier ?? "plugin";
-  if (!TIERS.includes(tier)) throw invalid(`tier must be one of ${TIERS.join(", ")}`);
-  const websiteId = input.websiteId === undefined ? undefined : nonEmptyString(input.websiteId, "websiteId");
-  if (tier === "website" && websiteId === undefined) throw invalid("the website tier needs websiteId");
-  const restBase = input.restBase === undefined ? DEFAULT_REST_BASE : nonEmptyString(input.restBase, "restBase");
-  discoveryUrl(restBase, tier, websiteId);
-  const signal = input.signal;
-  if (signal !== undefined && !(typeof signal === "object" && signal !== null && "aborted" in signal)) {
-    throw invalid("signal must be an AbortSignal");
-  }
-  return {
-    identifier: nonEmptyString(input.identifier, "identifier"),
-    key: nonEmptyString(input.key, "key"),
-    tier,
-    websiteId,
-    events: stringList(input.events, "events"),
-    rooms: stringList(input.rooms, "rooms"),
-    endpoint: input.endpoint === undefined ? undefined : parseSocketEndpoint(nonEmptyString(input.endpoint, "endpoint")),
-    restBase,
-    reconnect: resolveReconnect(input.reconnect),
-    authTimeoutMs: duration(input.authTimeoutMs, "authTimeoutMs", 10_000),
-    connectTimeoutMs: duration(input.connectTimeoutMs, "connectTimeoutMs", 10_000),
-    discoveryTimeoutMs: duration(input.discoveryTimeoutMs, "discoveryTimeoutMs", 10_000),
-    bindIntervalMs: duration(input.bindIntervalMs, "bindIntervalMs", 2500),
-    maxPayloadLength: duration(input.maxPayloadLength, "maxPayloadLength", 1_000_000),
-    signal,
-    WebSocket: optionalFunction<WebSocketConstructor>(input.WebSocket, "WebSocket"),
-    fetch: optionalFunction<typeof fetch>(input.fetch, "fetch"),
-    logger: optionalFunction<RTMLogger>(input.logger, "logger"),
-  };
+  const options = check(input, OPTIONS, "options") as unknown as ResolvedOptions;
+  if (options.tier === "website" && !options.websiteId) throw new RTMError("invalid_options", "the website tier needs websiteId");
+  discoveryUrl(options.restBase, options.tier, options.websiteId);
+  return options;
 }

@@ -1,8 +1,5 @@
-import { RTMError } from "../core/errors.js";
-import { basicAuthorization } from "./basic-auth.js";
-import { createDeadline } from "./deadline.js";
-import { assertSecureUrl, parseSocketEndpoint, type SocketEndpoint } from "./endpoint.js";
-import { parseRetryAfter } from "./retry-after.js";
+import { RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
+import { parseSocketEndpoint, parseUrl, type SocketEndpoint } from "./endpoint.js";
 
 /** The token tiers Crisp knows. */
 export type CrispTier = "plugin" | "user" | "website";
@@ -38,23 +35,20 @@ export interface DiscoveredEndpoint {
   rescue?: SocketEndpoint;
 }
 
+/** The parts of a discovery answer read here; any of them may be missing or of another type. */
+interface Answer {
+  reason?: unknown;
+  data?: { socket?: { app?: unknown }; rescue?: { socket?: { app?: unknown } } };
+}
+
 /** Builds the discovery URL for a tier: `{restBase}/{tier}/connect/endpoints` (website tier: with its id). */
 export function discoveryUrl(restBase: string, tier: CrispTier, websiteId?: string): URL {
-  const base = restBase.replace(/\/+$/, "");
-  const route =
-    tier === "website" ? `website/${encodeURIComponent(websiteId ?? "")}/connect/endpoints` : `${tier}/connect/endpoints`;
-  let url: URL;
-  try {
-    url = new URL(`${base}/${route}`);
-  } catch (cause) {
-    throw new RTMError("invalid_options", "restBase is not a valid URL", { cause });
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new RTMError("invalid_options", `restBase must use https: (got ${url.protocol})`);
-  }
-  assertSecureUrl(url, "restBase");
-  return url;
+  const route = tier === "website" ? `website/${encodeURIComponent(websiteId ?? "")}` : tier;
+  return parseUrl(`${restBase.replace(/\/+$/, "")}/${route}/connect/endpoints`, "restBase");
 }
+
+/** `value` when it is a string, else `""`. */
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
 
 /**
  * Asks Crisp's REST API where to connect (one request, no retry). Rejects with an {@link RTMError}:
@@ -63,91 +57,63 @@ export function discoveryUrl(restBase: string, tier: CrispTier, websiteId?: stri
  * malformed body).
  */
 export async function discoverEndpoint(options: DiscoveryOptions): Promise<DiscoveredEndpoint> {
-  const tier = options.tier ?? "plugin";
-  if (tier === "website" && !options.websiteId) {
-    throw new RTMError("invalid_options", "the website tier needs websiteId");
-  }
-  const url = discoveryUrl(options.restBase ?? DEFAULT_REST_BASE, tier, options.websiteId);
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const deadline = createDeadline(options.timeoutMs ?? 10_000, options.signal);
+  const { tier = "plugin", websiteId, signal } = options;
+  if (tier === "website" && !websiteId) throw new RTMError("invalid_options", "the website tier needs websiteId");
+  const url = discoveryUrl(options.restBase ?? DEFAULT_REST_BASE, tier, websiteId);
+  // Aborted by `signal` or by the timeout (no `AbortSignal.any`, for older runtimes).
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort);
+  const failed = "endpoint discovery failed";
   let response: Response;
-  let body: unknown;
+  let body: Answer | undefined;
   try {
-    response = await doFetch(url.href, {
-      method: "GET",
+    response = await (options.fetch ?? fetch)(url.href, {
       headers: {
-        Authorization: basicAuthorization(options.identifier, options.key),
+        // HTTP Basic, UTF-8 safe without Node's `Buffer`.
+        Authorization: `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${options.identifier}:${options.key}`)))}`,
         "X-Crisp-Tier": tier,
         Accept: "application/json",
       },
-      signal: deadline.signal,
+      signal: controller.signal,
     });
-    body = await readJson(response);
+    const json = await response.text();
+    try {
+      body = JSON.parse(json) as Answer;
+    } catch {
+      // Not JSON: `body` stays undefined.
+    }
   } catch (cause) {
-    if (options.signal?.aborted) throw new RTMError("aborted", "endpoint discovery was aborted", { cause });
-    if (deadline.timedOut) throw new RTMError("timeout", `endpoint discovery timed out (${url.host})`, { cause });
-    throw new RTMError("discovery_failed", `endpoint discovery failed: network error reaching ${url.host}`, { cause });
+    const failure = (code: RTMErrorCode, what: string) => new RTMError(code, `endpoint discovery ${what} (${url.host})`, { cause });
+    throw signal?.aborted
+      ? failure("aborted", "was aborted")
+      : controller.signal.aborted
+        ? failure("timeout", "timed out")
+        : failure("discovery_failed", "failed: network error");
   } finally {
-    deadline.dispose();
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
   }
-  return interpret(response, body);
-}
-
-const NOT_JSON = Symbol("not json");
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return NOT_JSON;
-  }
-}
-
-function reasonOf(body: unknown): string {
-  if (body && typeof body === "object" && "reason" in body && typeof body.reason === "string") {
-    return body.reason.slice(0, 200);
-  }
-  return "no reason given";
-}
-
-function interpret(response: Response, body: unknown): DiscoveredEndpoint {
   const status = response.status;
-  if (status === 401 || status === 403) {
-    throw new RTMError("unauthorized", `Crisp refused the token (${status}: ${reasonOf(body)})`, { status });
-  }
+  const reason = text(body?.reason).slice(0, 200) || "no reason given";
+  const fail = (code: RTMErrorCode, what: string, detail = reason, retryAfterMs?: number) =>
+    new RTMError(code, `${what} (HTTP ${status}: ${detail})`, { status, retryAfterMs } as RTMErrorDetails);
+  if (status === 401 || status === 403) throw fail("unauthorized", "Crisp refused the token");
   if (status === 429 || status === 420) {
-    const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
-    const details = retryAfterMs === undefined ? { status } : { status, retryAfterMs };
-    throw new RTMError("rate_limited", `Crisp is rate limiting endpoint discovery (${status})`, details);
+    // Retry-After: delta seconds or an HTTP date.
+    const after = (response.headers.get("Retry-After") ?? "").trim();
+    const ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
+    throw fail("rate_limited", "Crisp is rate limiting endpoint discovery", reason, Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms)));
   }
-  if (status >= 400) {
-    throw new RTMError("discovery_failed", `endpoint discovery failed with HTTP ${status}: ${reasonOf(body)}`, {
-      status,
-    });
-  }
-  if (body === NOT_JSON) {
-    throw new RTMError("discovery_failed", "endpoint discovery answered a body that is not JSON", { status });
-  }
-  const app = pick(body, "data", "socket", "app");
-  if (typeof app !== "string" || app === "") {
-    throw new RTMError("discovery_failed", "endpoint discovery answered no data.socket.app", { status });
-  }
+  if (status >= 400) throw fail("discovery_failed", failed);
+  const app = text(body?.data?.socket?.app);
+  if (!app) throw fail("discovery_failed", failed, body === undefined ? "the body is not JSON" : "no data.socket.app");
   const socket = parseSocketEndpoint(app, "discovered endpoint");
-  const rescueApp = pick(body, "data", "rescue", "socket", "app");
-  if (typeof rescueApp !== "string" || rescueApp === "") return { socket };
   try {
-    return { socket, rescue: parseSocketEndpoint(rescueApp, "rescue endpoint") };
+    return { socket, rescue: parseSocketEndpoint(text(body?.data?.rescue?.socket?.app), "rescue endpoint") };
   } catch {
     return { socket };
   }
-}
-
-function pick(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (!current || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }

@@ -11,7 +11,27 @@ export interface SocketEndpoint {
   url: string;
 }
 
-const SOCKET_SCHEMES: Record<string, string> = { "wss:": "wss:", "https:": "wss:", "ws:": "ws:", "http:": "ws:" };
+/**
+ * Parses `value` as the URL `what` names. Its scheme must be `https:` (or `http:`), or, when `socket`, also
+ * `wss:` / `ws:`; otherwise throws `invalid_options`. Throws `insecure_endpoint` when it is plaintext (http:,
+ * ws:) to a host that is not loopback.
+ */
+export function parseUrl(value: string, what: string, socket?: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw new RTMError("invalid_options", `${what} is not a valid URL`, { cause });
+  }
+  const scheme = url.protocol;
+  if (!(socket ? /^(http|ws)s?:$/ : /^https?:$/).test(scheme)) {
+    throw new RTMError("invalid_options", `${what} must use ${socket ? "wss:" : "https:"} (got ${scheme})`);
+  }
+  if (/^(http|ws):$/.test(scheme) && !isLoopbackHost(url.hostname)) {
+    throw new RTMError("insecure_endpoint", `${what} uses plaintext ${scheme} to ${url.hostname}; only loopback hosts may skip TLS`);
+  }
+  return url;
+}
 
 /**
  * Parses an RTM endpoint such as Crisp's `data.socket.app` (`wss://app.relay.crisp.chat/p/68/`): keeps the
@@ -19,27 +39,7 @@ const SOCKET_SCHEMES: Record<string, string> = { "wss:": "wss:", "https:": "wss:
  * `insecure_endpoint` unless their host is loopback.
  */
 export function parseSocketEndpoint(value: string, what = "RTM endpoint"): SocketEndpoint {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (cause) {
-    throw new RTMError("invalid_options", `${what} is not a valid URL`, { cause });
-  }
-  const scheme = SOCKET_SCHEMES[url.protocol];
-  if (!scheme) throw new RTMError("invalid_options", `${what} must use wss: (got ${url.protocol})`);
-  assertSecureUrl(url, what);
-  const origin = `${scheme}//${url.host}`;
-  const path = url.pathname === "" ? "/" : url.pathname;
-  return { origin, path, url: origin + path };
-}
-
-/** Throws `insecure_endpoint` when `url` is plaintext (http:, ws:) to a host that is not loopback. */
-export function assertSecureUrl(url: URL, what: string): void {
-  const plaintext = url.protocol === "http:" || url.protocol === "ws:";
-  if (plaintext && !isLoopbackHost(url.hostname)) {
-    throw new RTMError(
-      "insecure_endpoint",
-      `${what} uses plaintext ${url.protocol} to ${url.hostname}; only loopback hosts may skip TLS`,
-    );
-  }
+  const url = parseUrl(value, what, true);
+  const origin = `${url.protocol.replace("http", "ws")}//${url.host}`;
+  return { origin, path: url.pathname, url: origin + url.pathname };
 }

@@ -18,11 +18,6 @@ interface UpgradeResponse extends Response {
   webSocket?: (WebSocket & { accept(): void }) | null;
 }
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
-
 /**
  * A `WebSocket` constructor that opens the socket with `fetch(url, { headers: { Upgrade: "websocket" } })` and
  * `response.webSocket.accept()`, Cloudflare Workers' way to open an outbound WebSocket (and the only way to
@@ -31,9 +26,10 @@ const CLOSED = 3;
  * `close` and the `onopen` / `onmessage` / `onerror` / `onclose` handlers.
  */
 export function fetchWebSocket(options: FetchWebSocketOptions = {}): WebSocketConstructor {
+  // readyState: 0 connecting, 1 open, 2 closing, 3 closed.
   class FetchWebSocket {
     binaryType: BinaryType = "arraybuffer";
-    readyState = CONNECTING;
+    readyState = 0;
     onopen: ((event: Event) => void) | null = null;
     onmessage: ((event: MessageEvent) => void) | null = null;
     onerror: ((event: Event) => void) | null = null;
@@ -43,58 +39,47 @@ export function fetchWebSocket(options: FetchWebSocketOptions = {}): WebSocketCo
 
     constructor(url: string) {
       this.url = url;
-      const target = url.replace(/^ws(s?):/i, "http$1:");
-      const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-      doFetch(target, { headers: { ...options.headers, Upgrade: "websocket" } }).then(
+      (options.fetch ?? fetch)(url.replace(/^ws(s?):/i, "http$1:"), { headers: { ...options.headers, Upgrade: "websocket" } }).then(
         (response) => this.#accept(response as UpgradeResponse),
         (error: unknown) => this.#failed(error),
       );
     }
 
     send(data: string | ArrayBuffer | Blob): void {
-      if (this.readyState !== OPEN || !this.#socket) throw new Error("the WebSocket is not open");
-      this.#socket.send(data);
+      if (this.readyState !== 1) throw new Error("the WebSocket is not open");
+      this.#socket!.send(data);
     }
 
     close(code?: number, reason?: string): void {
-      if (this.readyState >= CLOSING) return;
+      if (this.readyState > 1) return;
       const socket = this.#socket;
-      this.readyState = CLOSING;
+      this.readyState = 2;
       if (socket) socket.close(code, reason);
       else this.#closed(code ?? 1000, reason ?? "", true);
     }
 
     #accept(response: UpgradeResponse): void {
       const socket = response.webSocket;
-      if (response.status !== 101 || !socket) {
-        this.#failed(new Error(`the server answered ${response.status} instead of upgrading to a WebSocket`));
-        return;
-      }
-      if (this.readyState === CLOSING) {
-        socket.accept();
-        socket.close(1000, "closed before open");
-        return;
-      }
+      if (response.status !== 101 || !socket) return this.#failed(new Error(`WebSocket upgrade refused (HTTP ${response.status})`));
       socket.accept();
+      if (this.readyState > 1) return socket.close(1000, "closed before open");
       this.#socket = socket;
       socket.addEventListener("message", (event) => this.onmessage?.(event));
       socket.addEventListener("error", (event) => this.onerror?.(event));
       socket.addEventListener("close", (event) => this.#closed(event.code, event.reason, event.wasClean));
-      this.readyState = OPEN;
+      this.readyState = 1;
       this.onopen?.(new Event("open"));
     }
 
     #failed(error: unknown): void {
-      if (this.readyState === CLOSED) return;
-      const event = new Event("error");
-      Object.defineProperty(event, "error", { value: error });
-      this.onerror?.(event);
+      if (this.readyState > 2) return;
+      this.onerror?.(Object.assign(new Event("error"), { error }));
       this.#closed(1006, "", false);
     }
 
     #closed(code: number, reason: string, wasClean: boolean): void {
-      if (this.readyState === CLOSED) return;
-      this.readyState = CLOSED;
+      if (this.readyState > 2) return;
+      this.readyState = 3;
       this.onclose?.({ code, reason, wasClean });
     }
   }

@@ -55,8 +55,10 @@ test("the web hook code stays out of the client bundle", () => {
 });
 
 test("an RTMError of one entry is an instanceof RTMError of the other", async () => {
-  const client = await import("../../dist/crisp-rtm.js");
-  const hooks = await import("../../dist/webhook.js");
+  /** @type {typeof import("../../src/index.js")} */
+  const client = await import(new URL("../../dist/crisp-rtm.js", import.meta.url).href);
+  /** @type {typeof import("../../src/webhook/index.js")} */
+  const hooks = await import(new URL("../../dist/webhook.js", import.meta.url).href);
   const fromHooks = new hooks.RTMError("webhook_stale", "stale");
   const fromClient = new client.RTMError("closed", "closed");
   assert.ok(fromHooks instanceof client.RTMError);

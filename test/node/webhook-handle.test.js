@@ -13,7 +13,7 @@ const SECRET = "plugin-hook-secret";
 const WEBSITE = "8c842203-7ed8-4e29-a608-7cf78a7d2fcc";
 const SESSION = "session_00000000-0000-4000-8000-000000000009";
 
-/** @type {import("../../src/index.js").VerifiedWebhook[]} */
+/** @type {import("../../src/webhook/index.js").VerifiedWebhook[]} */
 const received = [];
 const rtm = new lib.CrispRTM({ identifier: "id", key: "key" });
 const deduper = new lib.EventDeduper();

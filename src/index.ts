@@ -8,7 +8,6 @@
 export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
 export type { CrispRTMOptions, ReconnectOptions } from "./crisp/options.js";
 export type { RTMLifecycleEvents, RTMLifecycleName, RTMState, Downtime } from "./crisp/lifecycle.js";
-export type { RTMLogEntry, RTMLogger } from "./crisp/logger.js";
 export type { EventStreamOptions } from "./crisp/event-stream.js";
 export type { Filters } from "./crisp/subscription.js";
 export {

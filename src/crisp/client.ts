@@ -8,10 +8,9 @@ import type { SessionClose } from "../socketio/close-reason.js";
 import { SocketIOSession } from "../socketio/session.js";
 import { BindScheduler } from "./bind-scheduler.js";
 import { EndpointResolver } from "./endpoint-resolver.js";
-import { isRTMEventName, type RTMEventName } from "./catalog.js";
+import type { RTMEventName } from "./catalog.js";
 import { EventStream, type EventStreamOptions } from "./event-stream.js";
 import type { RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./lifecycle.js";
-import type { RTMLogEntry } from "./logger.js";
 import { resolveOptions, stringList, type CrispRTMOptions, type ResolvedOptions } from "./options.js";
 import type { GenericPayload, RTMPayload } from "./payloads.js";
 import { filtersKey, Subscription, type Filters } from "./subscription.js";
@@ -105,7 +104,6 @@ export class CrispRTM {
     const isNew = !name.startsWith("rtm:") && this.#listeners.listenerCount(name) === 0;
     const off = this.#listeners.on(name, listener as (...args: unknown[]) => void);
     if (isNew) {
-      if (name !== "*" && !isRTMEventName(name)) this.#log("warn", `unknown event name ${name}`);
       this.#subscription.noteListener(name);
       this.#filtersChanged();
     }
@@ -202,16 +200,6 @@ export class CrispRTM {
     this.#listeners.emit("rtm:state", { state, previous });
   }
 
-  #log(level: RTMLogEntry["level"], message: string, data?: Record<string, unknown>): void {
-    const logger = this.#options.logger;
-    if (!logger) return;
-    try {
-      logger(data ? { level, message, data } : { level, message });
-    } catch {
-      // A failing logger must not break the client.
-    }
-  }
-
   #onListenerError(error: unknown, event: string): void {
     if (event === "rtm:error") return;
     this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${event} threw`, { cause: error }));
@@ -253,9 +241,7 @@ export class CrispRTM {
 
   async #resolveEndpoint(): Promise<SocketEndpoint> {
     if (this.#endpoints.needsDiscovery) this.#setState("discovering");
-    const { endpoint, discovered } = await this.#endpoints.resolve();
-    if (discovered) this.#log("info", `discovered ${discovered.socket.url}`);
-    return endpoint;
+    return this.#endpoints.resolve();
   }
 
   #openSession(endpoint: SocketEndpoint): void {
@@ -334,7 +320,6 @@ export class CrispRTM {
     this.#binds.markSent();
     const info: RTMLifecycleEvents["rtm:ready"] = { reconnected, endpoint: endpoint.url };
     if (since !== undefined) info.downtime = { since, until: now, ms: now - since };
-    this.#log("info", reconnected ? "reconnected" : "ready");
     this.#listeners.emit("rtm:ready", info);
     this.#ready?.resolve();
     this.#ready = undefined;
@@ -376,7 +361,6 @@ export class CrispRTM {
       this.#failures += 1;
       this.#endpoints.connectFailed();
     }
-    this.#log(wasReady ? "warn" : "error", error.message, { code: error.code, failures: this.#failures });
     if (this.#state === "closed") return;
     if (fatal) {
       this.#fail(error);
@@ -449,7 +433,6 @@ export class CrispRTM {
       if (error) stream.fail(error);
       else stream.end();
     }
-    this.#log("info", "closed");
     this.#listeners.emit("rtm:close", error ? { error } : {});
   }
 }

@@ -25,12 +25,12 @@ export class EndpointResolver {
   }
 
   /** The endpoint of the next attempt; rejects with discovery's `RTMError` when REST had to be asked and failed. */
-  async resolve(): Promise<{ endpoint: SocketEndpoint; discovered?: DiscoveredEndpoint }> {
+  async resolve(): Promise<SocketEndpoint> {
     const options = this.#options;
     const cached = this.#discovered;
     if (!this.needsDiscovery) {
       // An explicit endpoint, else the cache (needsDiscovery is false only with one of them).
-      return { endpoint: options.endpoint ?? (cached!.rescue && this.#failures % 2 ? cached!.rescue : cached!.socket) };
+      return options.endpoint ?? (cached!.rescue && this.#failures % 2 ? cached!.rescue : cached!.socket);
     }
     this.#discovery = new AbortController();
     try {
@@ -41,7 +41,7 @@ export class EndpointResolver {
         timeoutMs: options.discoveryTimeoutMs,
       } as DiscoveryOptions);
       this.#discovered = discovered;
-      return { endpoint: discovered.socket, discovered };
+      return discovered.socket;
     } finally {
       this.#discovery = undefined;
       this.#failures = 0;

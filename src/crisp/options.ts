@@ -4,7 +4,6 @@ import { parseSocketEndpoint, type SocketEndpoint } from "../rest/endpoint.js";
 import type { BackoffPolicy } from "../socketio/backoff.js";
 import type { WebSocketConstructor } from "../socketio/websocket-constructor.js";
 import type { RTMEventName, RTMTier } from "./catalog.js";
-import type { RTMLogger } from "./logger.js";
 
 /** How the client reconnects. Every field is optional. */
 export interface ReconnectOptions {
@@ -62,8 +61,6 @@ export interface CrispRTMOptions {
   WebSocket?: WebSocketConstructor;
   /** fetch implementation; default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Receives diagnostics (never containing the token). */
-  logger?: RTMLogger;
 }
 
 /** Options after validation, with every default applied. */
@@ -85,7 +82,6 @@ export interface ResolvedOptions {
   signal: AbortSignal | undefined;
   WebSocket: WebSocketConstructor | undefined;
   fetch: typeof fetch | undefined;
-  logger: RTMLogger | undefined;
 }
 
 const TIERS: readonly RTMTier[] = ["plugin", "user", "website"];
@@ -169,7 +165,6 @@ const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   signal: optional((value, name) => (typeof value === "object" && value && "aborted" in value ? value : fail(name, "an AbortSignal"))),
   WebSocket: func,
   fetch: func,
-  logger: func,
 };
 
 /** Validates user options; throws `invalid_options` (or `insecure_endpoint`) naming the faulty option. */

@@ -277,7 +277,7 @@ describe("options and secrets", () => {
     }
   });
 
-  it("keeps the token out of URLs, errors and log lines (verbose logging on)", async () => {
+  it("keeps the token out of URLs, errors and lifecycle events", async () => {
     const f = await fixture();
     try {
       const { identifier, key } = f.emulator.token;
@@ -295,15 +295,21 @@ describe("options and secrets", () => {
           urls.push(String(input));
           return fetch(input, init);
         },
-        logger: (entry) => lines.push(JSON.stringify(entry)),
       });
+      const watch = (client: CrispRTM) => {
+        for (const name of ["rtm:state", "rtm:ready", "rtm:disconnect", "rtm:reconnecting", "rtm:error", "rtm:close"] as const) {
+          client.on(name, (info: unknown) => lines.push(JSON.stringify(info, (_key, value: unknown) => (value instanceof Error ? `${value.message} ${String(value.cause)}` : value))));
+        }
+      };
+      watch(rtm);
       const errors: string[] = [];
       rtm.on("rtm:error", (error) => errors.push(`${error.message} ${String(error.cause)}`));
       rtm.on("message:send", () => {});
       await rtm.connect();
       await f.emulator.control("drop");
-      await waitFor(() => rtm.state === "ready" && lines.some((line) => line.includes("reconnected")), 5000, "a reconnect");
-      const bad = f.client({ key: `${key}-wrong`, endpoint: f.emulator.info.rtmUrl, logger: (entry) => lines.push(JSON.stringify(entry)) });
+      await waitFor(() => rtm.state === "ready" && lines.some((line) => line.includes('"reconnected":true')), 5000, "a reconnect");
+      const bad = f.client({ key: `${key}-wrong`, endpoint: f.emulator.info.rtmUrl });
+      watch(bad);
       bad.on("message:send", () => {});
       const error = await rejection(bad.connect());
       errors.push(error.message, String(error.stack));

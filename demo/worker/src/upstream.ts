@@ -1,5 +1,5 @@
 import { fetchWebSocket } from "crisp-rtm/fetch-websocket";
-import { CrispRTM, eventsForTier, type CrispRTMOptions, type RTMError, type RTMLifecycleEvents, type RTMLogEntry } from "crisp-rtm";
+import { CrispRTM, eventsForTier, type CrispRTMOptions, type RTMError, type RTMLifecycleEvents } from "crisp-rtm";
 import type { CrispSettings, UpstreamSocket } from "./config.js";
 import type { EventFilter } from "./filters.js";
 import type { UpstreamState } from "./protocol.js";
@@ -14,12 +14,9 @@ export interface UpstreamListener {
   closed(error: RTMError | undefined): void;
 }
 
-/** Writes the client's diagnostics (which never contain the token) as one line each; debug entries are dropped. */
-function logEntry(entry: RTMLogEntry): void {
-  if (entry.level === "debug") return;
-  const line = `crisp-hub upstream: ${entry.message}${entry.data ? ` ${JSON.stringify(entry.data)}` : ""}`;
-  if (entry.level === "info") console.log(line);
-  else console.warn(line);
+/** Writes one line about the upstream connection (error messages never contain the token). */
+function log(message: string, warn = false): void {
+  (warn ? console.warn : console.log)(`crisp-hub upstream: ${message}`);
 }
 
 /**
@@ -86,7 +83,7 @@ export class Upstream {
 
   #options(filter: EventFilter): CrispRTMOptions {
     const { identifier, key, tier, websiteId, restBase, endpoint } = this.#settings;
-    const options: CrispRTMOptions = { identifier, key, tier, logger: logEntry };
+    const options: CrispRTMOptions = { identifier, key, tier };
     if (websiteId !== undefined) options.websiteId = websiteId;
     if (restBase !== undefined) options.restBase = restBase;
     if (endpoint !== undefined) options.endpoint = endpoint;
@@ -102,10 +99,22 @@ export class Upstream {
     client.on("*", (name, payload) => {
       if (current()) listener.event(name, payload);
     });
-    client.on("rtm:ready", (info) => current() && listener.ready(info));
-    client.on("rtm:disconnect", (info) => current() && listener.disconnect(info));
+    client.on("rtm:ready", (info) => {
+      log(info.reconnected ? `reconnected to ${info.endpoint}` : `ready on ${info.endpoint}`);
+      if (current()) listener.ready(info);
+    });
+    client.on("rtm:disconnect", (info) => {
+      log(`disconnected: ${info.reason} (${info.description})`, true);
+      if (current()) listener.disconnect(info);
+    });
     client.on("rtm:reconnecting", (info) => current() && listener.reconnecting(info));
-    client.on("rtm:error", (error) => current() && listener.error(error));
-    client.on("rtm:close", ({ error }) => current() && listener.closed(error));
+    client.on("rtm:error", (error) => {
+      log(`${error.code}: ${error.message}`, true);
+      if (current()) listener.error(error);
+    });
+    client.on("rtm:close", ({ error }) => {
+      log(error ? `closed: ${error.code}` : "closed");
+      if (current()) listener.closed(error);
+    });
   }
 }

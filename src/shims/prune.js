@@ -28,13 +28,27 @@ export const PRUNE = /** @type {const} */ ({
   "engine.io-client": {
     "build/esm/socket.js": [
       {
+        why: "`opts.query` is never a string (crisp-rtm passes no `query` and an origin has none), so the query-string decoder is never called.",
+        find: `import { decode } from "./contrib/parseqs.js";
+`,
+        replace: "",
+      },
+      {
+        why: "`opts.query` is never a string (see the import above).",
+        find: `        if (typeof this.opts.query === "string") {
+            this.opts.query = decode(this.opts.query);
+        }
+`,
+        replace: "",
+      },
+      {
         why: "`upgrade: false`: the upgrade list is only read by the upgrade machinery pruned below.",
         find: `        this._upgrades = [];
 `,
         replace: "",
       },
       {
-        why: "The URI is always a `ws[s]://host[:port]` origin (a string with a host, parsed by WHATWG URL: src/shims/parseuri.js), so the `opts.host`, `location` and `localhost` fallbacks never run: `secure` is always set, `hostname` is never empty and `port` gets its protocol default here.",
+        why: "The URI is always a `ws[s]://host[:port]` origin (a string with a host, parsed by WHATWG URL: src/shims/parseuri.js), so the `opts.host`, `location` and `localhost` fallbacks never run: `secure` is always set, `hostname` is never empty and `port` gets its protocol default here. An origin has no query, so `opts.query` is never set from it.",
         find: `        if (uri && "object" === typeof uri) {
             opts = uri;
             uri = null;
@@ -76,8 +90,6 @@ export const PRUNE = /** @type {const} */ ({
         opts.secure =
             parsedUri.protocol === "https" || parsedUri.protocol === "wss";
         opts.port = parsedUri.port;
-        if (parsedUri.query)
-            opts.query = parsedUri.query;
         installTimerFunctions(this, opts);
         this.secure = opts.secure;
         if (!opts.port) {

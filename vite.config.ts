@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { minify } from "terser";
 import { defineConfig, type Plugin } from "vite";
 import { applyEdits, PRUNE } from "./src/shims/prune.js";
 
@@ -105,6 +106,41 @@ function dependencyShims(): Plugin {
 }
 
 /**
+ * A second minification pass with terser over rolldown's (oxc) output: it finds about 3% more (gzip) in this
+ * bundle, mostly by mangling the `_`-prefixed internal properties of engine.io-client and socket.io-parser.
+ * Those are private to the bundle: nothing outside it reads them, and no data from the wire or the user is
+ * looked up by such a name. Source maps are chained.
+ */
+function terserPass(): Plugin {
+  return {
+    name: "crisp-rtm:terser-pass",
+    apply: "build",
+    // On the written files: their source maps are final there (the banner included), so terser chains them exactly.
+    async writeBundle(options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== "chunk") continue;
+        const file = path.join(options.dir ?? "dist", chunk.fileName);
+        const written = readFileSync(file, "utf8");
+        const mapComment = /\n\/\/# sourceMappingURL=\S+\s*$/.exec(written)?.[0] ?? "";
+        const mapFile = `${file}.map`;
+        const result = await minify(written.slice(0, written.length - mapComment.length), {
+          module: true,
+          ecma: 2020,
+          compress: { passes: 2 },
+          // `_hasPingExpired` keeps its name: src/socketio/session.ts calls it, and the shims test looks for it.
+          mangle: { properties: { regex: /^_[a-z]/i, reserved: ["_hasPingExpired"] } },
+          format: { comments: /@ts-self-types/ },
+          sourceMap: existsSync(mapFile) ? { content: readFileSync(mapFile, "utf8"), filename: chunk.fileName, includeSources: true } : false,
+        });
+        if (result.code === undefined) this.error(`terser produced no code for ${chunk.fileName}`);
+        writeFileSync(file, result.code + mapComment);
+        if (typeof result.map === "string") writeFileSync(mapFile, result.map);
+      }
+    },
+  };
+}
+
+/**
  * The self-contained entries: each build bundles one of them with everything it uses (`npm run build` runs
  * `vite build` for the client, then `vite build --mode <entry>` for each other one), so no file imports another.
  */
@@ -123,7 +159,7 @@ export default defineConfig(({ mode }) => {
   const entry = mode === "webhook" || mode === "fetch-websocket" ? ENTRIES[mode] : ENTRIES.client;
   return {
     resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
-    plugins: [dependencyShims()],
+    plugins: [dependencyShims(), terserPass()],
     build: {
       target: "es2022",
       outDir: "dist",

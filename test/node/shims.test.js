@@ -122,17 +122,17 @@ test("the bundle holds none of the code src/shims/prune.js removes, and the code
     ["the `location` fallbacks of engine.io-client", /location\.(?:hostname|port|protocol)/],
     ["Node and React Native WebSocket options", /reactnative|MozWebSocket|checkServerIdentity|perMessageDeflate/],
     ["engine.io-client's Node-only options", /useNativeTimers|autoUnref|timestampRequests|transportOptions/],
-    ["events nobody listens to", /packetCreate|`heartbeat`|`handshake`/],
+    ["events nobody listens to", /packetCreate|["'`]heartbeat["'`]|["'`]handshake["'`]/],
     ["binary packet reconstruction", /reconstructor|encodeAsBinary|got binary data|Illegal attachments|too many attachments/],
     ["the emitter's mixin and listener queries", /hasListeners|\.listeners\(/],
   ])) {
     assert.doesNotMatch(code, pattern, `found ${what}`);
   }
   for (const [what, pattern] of /** @type {const} */ ([
-    ["the offline listener", /`offline`/],
+    ["the offline listener", /["'`]offline["'`]/],
     ["the offline close", /network connection lost/],
     ["the Engine.IO query", /\.EIO=4/],
-    ["the bracketing of IPv6 hosts", /`\[`/],
+    ["the bracketing of IPv6 hosts", /["'`]\[["'`]/],
     ["the heartbeat check", /_hasPingExpired/],
     ["the handshake's `upgrades` check", /\.upgrades\.length/],
   ])) {

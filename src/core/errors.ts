@@ -38,7 +38,12 @@ const BRAND = Symbol.for("crisp-rtm.RTMError");
 export class RTMError extends Error {
   /** True for an RTMError made by either entry. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && BRAND in value;
+    return (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND] === true;
+  }
+
+  /** The mark {@link RTMError}'s `instanceof` looks for. */
+  get [BRAND](): true {
+    return true;
   }
 
   /** Machine-readable reason. */
@@ -56,7 +61,6 @@ export class RTMError extends Error {
     this.retryAfterMs = details.retryAfterMs;
   }
 }
-Object.defineProperty(RTMError.prototype, BRAND, { value: true });
 
 /** True when `value` is an {@link RTMError}, optionally of the given code. */
 export function isRTMError(value: unknown, code?: RTMErrorCode): value is RTMError {

@@ -68,7 +68,9 @@ function dependencyShims(): Plugin {
         ["socket.io-parser", "is-binary.js", "socket.io-parser-is-binary.js"],
         ["socket.io-parser", "binary.js", "socket.io-parser-binary.js"],
       ] as const
-    ).map(([pkg, file, shim]) => [path.join(dirs[pkg], "build/esm", file), path.join(ROOT, "src/shims", shim)]),
+    )
+      .map(([pkg, file, shim]) => [path.join(dirs[pkg], "build/esm", file), path.join(ROOT, "src/shims", shim)] as const)
+      .concat([[path.join(emitter, "lib/esm/index.js"), path.join(ROOT, "src/shims/component-emitter.ts")]]),
   );
   const prunes = new Map(
     Object.entries(PRUNE).flatMap(([pkg, files]) =>
@@ -112,11 +114,17 @@ function dependencyShims(): Plugin {
  * looked up by such a name. Source maps are chained.
  */
 function terserPass(): Plugin {
+  let minifying = true;
   return {
     name: "crisp-rtm:terser-pass",
     apply: "build",
+    configResolved(config) {
+      // Builds that ask for readable output (the test bundles of test/support/) get none.
+      minifying = config.build.minify !== false;
+    },
     // On the written files: their source maps are final there (the banner included), so terser chains them exactly.
     async writeBundle(options, bundle) {
+      if (!minifying) return;
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== "chunk") continue;
         const file = path.join(options.dir ?? "dist", chunk.fileName);

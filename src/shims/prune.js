@@ -794,51 +794,6 @@ export function installTimerFunctions(obj, opts) {
       },
     ],
   },
-  "@socket.io/component-emitter": {
-    "lib/esm/index.js": [
-      {
-        why: "Every emitter in the bundle is a subclass instance (`super()` passes no object): the mixin form never runs (and `mixin` is then left out by tree-shaking).",
-        find: `export function Emitter(obj) {
-  if (obj) return mixin(obj);
-}
-`,
-        replace: `export function Emitter() {}
-`,
-      },
-      {
-        why: "Nothing in the bundle calls `addEventListener` on an emitter (engine.io-client's calls are to the global function).",
-        find: `Emitter.prototype.on =
-Emitter.prototype.addEventListener = function(event, fn){`,
-        replace: `Emitter.prototype.on = function(event, fn){`,
-      },
-      {
-        why: "`removeListener` was only used by `_probe`; `removeEventListener` by nothing.",
-        find: `Emitter.prototype.off =
-Emitter.prototype.removeListener =
-Emitter.prototype.removeAllListeners =
-Emitter.prototype.removeEventListener = function(event, fn){`,
-        replace: `Emitter.prototype.off =
-Emitter.prototype.removeAllListeners = function(event, fn){`,
-      },
-      {
-        why: "Nothing in the bundle asks an emitter for its listeners.",
-        find: `Emitter.prototype.listeners = function(event){
-  this._callbacks = this._callbacks || {};
-  return this._callbacks['$' + event] || [];
-};
-`,
-        replace: "",
-      },
-      {
-        why: "Nothing in the bundle asks an emitter for its listeners.",
-        find: `Emitter.prototype.hasListeners = function(event){
-  return !! this.listeners(event).length;
-};
-`,
-        replace: "",
-      },
-    ],
-  },
 });
 
 /**

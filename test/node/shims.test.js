@@ -469,3 +469,78 @@ test("prune: the Socket.IO layer built with shims and pruning behaves as the one
     Reflect.deleteProperty(globalThis, "removeEventListener");
   }
 });
+
+test("component-emitter: the shim calls, removes and propagates like the original on what the bundle does", async () => {
+  const out = ".cache/shims-test/component-emitter.js";
+  await esbuild({ entryPoints: ["src/shims/component-emitter.ts"], bundle: true, format: "esm", outfile: out, logLevel: "warning" });
+  const { Emitter: Shim } = /** @type {{ Emitter: new () => any }} */ (await import(pathToFileURL(out).href));
+  const { Emitter: Original } = /** @type {{ Emitter: new () => any }} */ (
+    await import("../../node_modules/@socket.io/component-emitter/lib/esm/index.js")
+  );
+  /** Runs the same script on an emitter subclass of each, as engine.io-client does (`class extends Emitter`). */
+  const run = (/** @type {new () => any} */ Base, /** @type {(e: any, log: unknown[][]) => void} */ script) => {
+    const emitter = new (class extends Base {})();
+    /** @type {unknown[][]} */
+    const log = [];
+    script(emitter, log);
+    return log;
+  };
+  /** @type {[string, (e: any, log: unknown[][]) => void][]} */
+  const scripts = [
+    ["chained on, arguments, order", (e, log) => {
+      const chained = e.on("a", (/** @type {unknown[]} */ ...args) => log.push(["1", ...args])).on("a", () => log.push(["2"]));
+      log.push(["chained", chained === e]);
+      e.emitReserved("a", 1, "x");
+      e.emitReserved("b");
+    }],
+    ["once fires once", (e, log) => {
+      e.once("a", (/** @type {unknown} */ v) => log.push(["once", v]));
+      e.on("a", (/** @type {unknown} */ v) => log.push(["on", v]));
+      e.emitReserved("a", 1);
+      e.emitReserved("a", 2);
+    }],
+    ["off(name, listener), off(name), off()", (e, log) => {
+      const one = () => log.push(["one"]);
+      const two = () => log.push(["two"]);
+      e.on("a", one).on("a", two).on("b", one);
+      e.off("a", one);
+      e.emitReserved("a");
+      e.off("a");
+      e.emitReserved("a");
+      e.emitReserved("b");
+      e.off();
+      e.emitReserved("b");
+      log.push(["chained", e.off("x") === e]);
+    }],
+    ["removeAllListeners(name) and removeAllListeners()", (e, log) => {
+      e.on("close", () => log.push(["close"])).on("open", () => log.push(["open"]));
+      e.removeAllListeners("close");
+      e.emitReserved("close");
+      e.emitReserved("open");
+      e.removeAllListeners();
+      e.emitReserved("open");
+    }],
+    ["a throwing listener propagates and stops that emit", (e, log) => {
+      e.on("a", () => {
+        throw new Error("boom");
+      });
+      e.on("a", () => log.push(["after"]));
+      try {
+        e.emitReserved("a");
+      } catch (error) {
+        log.push(["thrown", /** @type {Error} */ (error).message]);
+      }
+    }],
+    ["a listener added during an emit waits for the next one", (e, log) => {
+      e.on("a", () => {
+        log.push(["first"]);
+        e.on("a", () => log.push(["late"]));
+      });
+      e.emitReserved("a");
+      log.push(["--"]);
+      e.off("a");
+      e.emitReserved("a");
+    }],
+  ];
+  for (const [name, script] of scripts) assert.deepEqual(run(Shim, script), run(Original, script), name);
+});

@@ -24,7 +24,7 @@ export type RTMEvent<K extends RTMEventName = RTMEventName> = K extends RTMEvent
 export type WildcardListener = (name: RTMEventName, payload: GenericPayload) => void;
 
 type AnyListener = (...args: never[]) => void;
-type ListenerMap = { [name: string]: unknown[] };
+type ListenerMap = Record<string, unknown[]>;
 
 const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_options", "aborted", "closed"]);
 
@@ -206,7 +206,7 @@ export class CrispRTM {
   }
 
   #currentFilters(): Filters {
-    const listened = this.#listeners.names().filter((name): name is string => typeof name === "string" && !name.startsWith("rtm:"));
+    const listened = this.#listeners.names().filter((name) => !name.startsWith("rtm:"));
     return this.#subscription.filters(listened);
   }
 
@@ -383,9 +383,8 @@ export class CrispRTM {
     if (this.#state !== "reconnecting") return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#retryNow(), delayMs);
-    if (delayMs > 0 && typeof globalThis.addEventListener === "function") {
-      globalThis.addEventListener("online", this.#onOnline);
-    }
+    // Browsers: retry at once when the network comes back (other runtimes have no such event).
+    if (delayMs > 0) globalThis.addEventListener?.("online", this.#onOnline);
   }
 
   /** True once a listener called during the current step closed the client (re-reads the state). */
@@ -401,7 +400,7 @@ export class CrispRTM {
   }
 
   #removeOnlineListener(): void {
-    if (typeof globalThis.removeEventListener === "function") globalThis.removeEventListener("online", this.#onOnline);
+    globalThis.removeEventListener?.("online", this.#onOnline);
   }
 
   #report(error: RTMError): void {

@@ -28,11 +28,6 @@ export class Subscription {
     if (rooms) this.#rooms = rooms;
   }
 
-  /** Drops the rooms filter (every website of the token). */
-  clearRooms(): void {
-    this.#rooms = undefined;
-  }
-
   /** Adds a listened name to the explicit list, if there is one. */
   noteListener(name: string): void {
     if (name !== "*") this.#explicit?.add(name);

@@ -666,6 +666,23 @@ export function installTimerFunctions(obj, opts) {
     ],
     "build/esm/globals.js": [
       {
+        why: "In every runtime crisp-rtm supports, `self` (browsers, workers, Deno, workerd) or, where there is none, the sloppy-mode `this` of `Function(\"return this\")()` (Node) is `globalThis` (ES2020), so the lookup chain always ends at `globalThis`.",
+        find: `export const globalThisShim = (() => {
+    if (typeof self !== "undefined") {
+        return self;
+    }
+    else if (typeof window !== "undefined") {
+        return window;
+    }
+    else {
+        return Function("return this")();
+    }
+})();
+`,
+        replace: `export const globalThisShim = globalThis;
+`,
+      },
+      {
         why: "Every runtime crisp-rtm supports (ES2022) has `Promise`: the `setTimeout` fallback never runs.",
         find: `export const nextTick = (() => {
     const isPromiseAvailable = typeof Promise === "function" && typeof Promise.resolve === "function";

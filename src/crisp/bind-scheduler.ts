@@ -11,7 +11,8 @@ export class BindScheduler {
   readonly #send: () => boolean;
   #lastSentAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #waiters: Deferred<void>[] = [];
+  /** What every request made since the last send waits for. */
+  #batch: Deferred<void> | undefined;
 
   /** `send` performs the bind and returns whether it went out. */
   constructor(minIntervalMs: number, send: () => boolean) {
@@ -26,42 +27,30 @@ export class BindScheduler {
 
   /** Asks for a bind; resolves once one carrying the state at send time has gone out. */
   request(): Promise<void> {
-    const waiter = deferred<void>();
-    this.#waiters.push(waiter);
-    if (this.#timer === undefined) {
-      const wait = Math.max(0, this.#lastSentAt + this.#minIntervalMs - Date.now());
-      this.#timer = setTimeout(() => this.#flush(), wait);
-    }
-    return waiter.promise;
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#send()) this.markSent();
+    }, Math.max(0, this.#lastSentAt + this.#minIntervalMs - Date.now()));
+    return (this.#batch ??= deferred()).promise;
   }
 
   /** Records that the filters just went out (e.g. inside `authentication`) and settles every waiter. */
   markSent(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     this.#lastSentAt = Date.now();
-    this.#settle();
+    this.#settle()?.resolve();
   }
 
   /** Rejects every waiter and drops the scheduled send. */
   cancel(error: unknown): void {
+    this.#settle()?.reject(error);
+  }
+
+  /** Drops the scheduled send; returns the batch to settle, if any. */
+  #settle(): Deferred<void> | undefined {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.reject(error);
-  }
-
-  #flush(): void {
-    this.#timer = undefined;
-    if (!this.#send()) return;
-    this.#lastSentAt = Date.now();
-    this.#settle();
-  }
-
-  #settle(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    const batch = this.#batch;
+    this.#batch = undefined;
+    return batch;
   }
 }

@@ -702,6 +702,16 @@ export function installTimerFunctions(obj, opts) {
   "socket.io-parser": {
     "build/esm/index.js": [
       {
+        why: "The session creates its Decoder without a reviver, and `maxAttachments` is only read by the binary path pruned below: the options object is never read but for `reviver`, which stays undefined.",
+        find: `        this.opts = Object.assign({
+            reviver: undefined,
+            maxAttachments: 10,
+        }, typeof opts === "function" ? { reviver: opts } : opts);
+`,
+        replace: `        this.opts = {};
+`,
+      },
+      {
         why: "The encoded packets (CONNECT, DISCONNECT, EVENT of strings) never hold binary: never BINARY_EVENT/BINARY_ACK.",
         find: `        if (obj.type === PacketType.EVENT || obj.type === PacketType.ACK) {
             if (hasBinary(obj)) {

@@ -12,8 +12,6 @@ export type { EventStreamOptions } from "./crisp/event-stream.js";
 export type { Filters } from "./crisp/subscription.js";
 export {
   RTM_EVENTS,
-  USER_TIER_ONLY_EVENTS,
-  PLUGIN_TIER_ONLY_EVENTS,
   eventsForTier,
   isRTMEventName,
   type RTMEventName,
@@ -21,14 +19,6 @@ export {
 } from "./crisp/catalog.js";
 export type * from "./crisp/payloads.js";
 export { RTMError, isRTMError, type RTMErrorCode, type RTMErrorDetails } from "./core/errors.js";
-export {
-  discoverEndpoint,
-  discoveryUrl,
-  DEFAULT_REST_BASE,
-  type DiscoveryOptions,
-  type DiscoveredEndpoint,
-  type CrispTier,
-} from "./rest/discover.js";
-export { parseSocketEndpoint, type SocketEndpoint } from "./rest/endpoint.js";
-export { isLoopbackHost } from "./rest/loopback.js";
+export { discoverEndpoint, type DiscoveryOptions, type DiscoveredEndpoint, type CrispTier } from "./rest/discover.js";
+export type { SocketEndpoint } from "./rest/endpoint.js";
 export type { WebSocketConstructor } from "./socketio/websocket-constructor.js";

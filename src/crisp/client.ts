@@ -53,7 +53,7 @@ export class CrispRTM {
   #sentFilters = "";
   #pendingSessionError: RTMError | undefined;
   #onOnline = () => this.#retryNow();
-  #onAbort = () => this.#fail(new RTMError("aborted", "the client's AbortSignal was aborted"));
+  #onAbort = () => this.#fail(new RTMError("aborted", "aborted by the signal"));
 
   /** Validates the options (throws `invalid_options` / `insecure_endpoint`); does not connect. */
   constructor(options: CrispRTMOptions) {
@@ -179,7 +179,7 @@ export class CrispRTM {
     if (this.#state === "closed") throw closedError();
     const raw: string = name;
     if (typeof raw !== "string" || !raw || raw === "*" || raw.startsWith("rtm:") || typeof payload !== "object" || !payload) {
-      throw invalid("dispatch() needs a Crisp event name and an object payload");
+      throw invalid("dispatch() needs an event name and an object");
     }
     this.#deliver(name, payload);
   }
@@ -293,7 +293,7 @@ export class CrispRTM {
     if (this.#state !== "ready") return;
     const payload = args[0];
     if (name === "*" || name.startsWith("rtm:") || typeof payload !== "object" || !payload) {
-      this.#report(new RTMError("protocol_error", `dropped ${name.slice(0, 60)}: reserved name or no object payload`));
+      this.#report(new RTMError("protocol_error", `dropped ${name.slice(0, 60)}: bad name or payload`));
       return;
     }
     this.#deliver(name, payload);

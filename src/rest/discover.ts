@@ -105,7 +105,7 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
     // Retry-After: delta seconds or an HTTP date.
     const after = (response.headers.get("Retry-After") ?? "").trim();
     const ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
-    throw fail("rate_limited", "Crisp is rate limiting endpoint discovery", reason, Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms)));
+    throw fail("rate_limited", "endpoint discovery rate limited", reason, Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms)));
   }
   if (status >= 400) throw fail("discovery_failed", failed);
   const app = text(body?.data?.socket?.app);

@@ -702,6 +702,20 @@ export function installTimerFunctions(obj, opts) {
   "socket.io-parser": {
     "build/esm/index.js": [
       {
+        why: "`isInteger` only serves `isAckIdValid`, which only serves `isPacketValid`, which crisp-rtm never calls: as a plain function it is left out with them (the original's `Number.isInteger ||` read is kept by minifiers).",
+        find: `const isInteger = Number.isInteger ||
+    function (value) {
+        return (typeof value === "number" &&
+            isFinite(value) &&
+            Math.floor(value) === value);
+    };
+`,
+        replace: `function isInteger(value) {
+    return Number.isInteger(value);
+}
+`,
+      },
+      {
         why: "The session creates its Decoder without a reviver, and `maxAttachments` is only read by the binary path pruned below: the options object is never read but for `reviver`, which stays undefined.",
         find: `        this.opts = Object.assign({
             reviver: undefined,
@@ -807,7 +821,7 @@ export function installTimerFunctions(obj, opts) {
             }
             p.attachments = n;
 `,
-        replace: `            throw new Error("binary packets are not supported by crisp-rtm");
+        replace: `            throw new Error("binary packet");
 `,
       },
       {

@@ -185,7 +185,7 @@ export class SocketIOSession {
     if (this.#closed) return;
     const type = typeof data === "string" ? data.charCodeAt(0) - 48 : NaN;
     if (typeof data !== "string" || !data || type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
-      this.#finish("parse error", "an empty or binary packet (only text is supported)");
+      this.#finish("parse error", "an empty or binary packet");
       return;
     }
     try {

@@ -39,10 +39,10 @@ export class Emitter<M extends EventMap> {
     if (set.size === 0) this.#listeners.delete(name);
   }
 
-  /** Calls every listener of `name` with `args`. Returns whether any listener was called. */
-  emit<K extends keyof M>(name: K, ...args: M[K]): boolean {
+  /** Calls every listener of `name` with `args`. */
+  emit<K extends keyof M>(name: K, ...args: M[K]): void {
     const set = this.#listeners.get(name);
-    if (!set || set.size === 0) return false;
+    if (!set) return;
     for (const listener of [...set]) {
       if (!set.has(listener)) continue;
       try {
@@ -51,7 +51,6 @@ export class Emitter<M extends EventMap> {
         this.#onListenerError(error, String(name));
       }
     }
-    return true;
   }
 
   /** Number of listeners of `name`. */

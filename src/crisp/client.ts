@@ -367,11 +367,12 @@ export class CrispRTM {
       return;
     }
     if (!wasReady || error.code !== "connection_failed") this.#report(error);
-    if (this.#closedByListener()) return;
     this.#scheduleRetry(error);
   }
 
   #scheduleRetry(error: RTMError): void {
+    // An rtm:error listener may just have closed the client.
+    if (this.#state === "closed") return;
     const policy = this.#options.reconnect;
     if (policy === false || this.#failures >= policy.maxAttempts) {
       this.#fail(error);
@@ -385,11 +386,6 @@ export class CrispRTM {
     this.#timer = setTimeout(() => this.#retryNow(), delayMs);
     // Browsers: retry at once when the network comes back (other runtimes have no such event).
     if (delayMs > 0) globalThis.addEventListener?.("online", this.#onOnline);
-  }
-
-  /** True once a listener called during the current step closed the client (re-reads the state). */
-  #closedByListener(): boolean {
-    return this.#state === "closed";
   }
 
   #retryNow(): void {

@@ -99,16 +99,13 @@ export class SocketIOSession {
   open(): void {
     if (this.#engine || this.#closed) return;
     let constructorError: unknown;
-    const transport = bindWebSocketTransport(
-      this.#options.WebSocket,
-      (error) => {
+    const transport = bindWebSocketTransport(this.#options.WebSocket, {
+      onConstructorFailure: (error) => {
         constructorError = error;
       },
-      {
-        accept: (data) => this.#screen(data),
-        onReceiveFailure: (cause) => this.#finish("parse error", `malformed Engine.IO packet: ${describe(cause)}`, cause),
-      },
-    );
+      accept: (data) => this.#screen(data),
+      onReceiveFailure: (cause) => this.#finish("parse error", `malformed Engine.IO packet: ${describe(cause)}`, cause),
+    });
     this.#arm(this.#options.openTimeoutMs, "open timeout", "no Engine.IO handshake in time");
     const engine = new EngineSocket(this.#options.origin, {
       path: this.#options.path,

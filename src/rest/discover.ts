@@ -60,12 +60,7 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   const { tier = "plugin", websiteId, signal } = options;
   if (tier === "website" && !websiteId) throw new RTMError("invalid_options", "the website tier needs websiteId");
   const url = discoveryUrl(options.restBase ?? DEFAULT_REST_BASE, tier, websiteId);
-  // Aborted by `signal` or by the timeout (no `AbortSignal.any`, for older runtimes).
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener("abort", onAbort);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const failed = "endpoint discovery failed";
   let response: Response;
   let body: Answer | undefined;
@@ -77,7 +72,7 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
         "X-Crisp-Tier": tier,
         Accept: "application/json",
       },
-      signal: controller.signal,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     const json = await response.text();
     try {
@@ -89,12 +84,9 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
     const failure = (code: RTMErrorCode, what: string) => new RTMError(code, `endpoint discovery ${what} (${url.host})`, { cause });
     throw signal?.aborted
       ? failure("aborted", "was aborted")
-      : controller.signal.aborted
+      : timeout.aborted
         ? failure("timeout", "timed out")
         : failure("discovery_failed", "failed: network error");
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
   const status = response.status;
   const reason = text(body?.reason).slice(0, 200) || "no reason given";

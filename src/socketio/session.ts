@@ -275,8 +275,14 @@ function rethrowLater(error: unknown): void {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  if (value && typeof value === "object" && "description" in value) return describe(value.description);
-  if (value && typeof value === "object" && "type" in value && typeof value.type === "string") return `${value.type} event`;
-  return value === undefined ? "no details" : String(value).slice(0, 200);
+  const v = value as { description?: unknown; type?: unknown } | null | undefined;
+  return value instanceof Error
+    ? value.message
+    : v && typeof v === "object" && "description" in v
+      ? describe(v.description)
+      : typeof v?.type === "string"
+        ? `${v.type} event`
+        : value === undefined
+          ? "no details"
+          : String(value).slice(0, 200);
 }

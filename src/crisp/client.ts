@@ -40,6 +40,8 @@ export class CrispRTM {
   readonly #binds: BindScheduler;
   readonly #streams = new Set<EventStream<RTMEvent>>();
   readonly #endpoints: EndpointResolver;
+  /** Aborted by close(): ends a discovery under way. */
+  readonly #closing = new AbortController();
   #state: RTMState = "idle";
   #ready: Deferred<void> | undefined;
   #session: SocketIOSession | undefined;
@@ -58,7 +60,7 @@ export class CrispRTM {
   /** Validates the options (throws `invalid_options` / `insecure_endpoint`); does not connect. */
   constructor(options: CrispRTMOptions) {
     this.#options = resolveOptions(options);
-    this.#endpoints = new EndpointResolver(this.#options);
+    this.#endpoints = new EndpointResolver(this.#options, this.#closing.signal);
     this.#listeners = new Emitter((error, event) => this.#onListenerError(error, event));
     this.#subscription = new Subscription(this.#options.tier, this.#options.events, this.#options.rooms);
     this.#binds = new BindScheduler(this.#options.bindIntervalMs, () => this.#sendBind());
@@ -415,7 +417,7 @@ export class CrispRTM {
     clearTimeout(this.#timer);
     this.#removeOnlineListener();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
-    this.#endpoints.abort();
+    this.#closing.abort();
     const session = this.#session;
     this.#session = undefined;
     session?.close();

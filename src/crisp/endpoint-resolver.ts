@@ -10,13 +10,15 @@ import type { ResolvedOptions } from "./options.js";
  */
 export class EndpointResolver {
   readonly #options: ResolvedOptions;
+  readonly #signal: AbortSignal;
   #discovered: DiscoveredEndpoint | undefined;
   /** Failed connects to the cached endpoint (always 0 before the first discovery). */
   #failures = 0;
-  #discovery: AbortController | undefined;
 
-  constructor(options: ResolvedOptions) {
+  /** `signal` aborts a discovery under way (its `resolve()` then rejects with `aborted`). */
+  constructor(options: ResolvedOptions, signal: AbortSignal) {
     this.#options = options;
+    this.#signal = signal;
   }
 
   /** True when the next {@link resolve} asks the REST API. */
@@ -32,18 +34,16 @@ export class EndpointResolver {
       // An explicit endpoint, else the cache (needsDiscovery is false only with one of them).
       return options.endpoint ?? (cached!.rescue && this.#failures % 2 ? cached!.rescue : cached!.socket);
     }
-    this.#discovery = new AbortController();
     try {
       // The resolved options hold every field discovery reads (websiteId and fetch possibly undefined).
       const discovered = await discoverEndpoint({
         ...options,
-        signal: this.#discovery.signal,
+        signal: this.#signal,
         timeoutMs: options.discoveryTimeoutMs,
       } as DiscoveryOptions);
       this.#discovered = discovered;
       return discovered.socket;
     } finally {
-      this.#discovery = undefined;
       this.#failures = 0;
     }
   }
@@ -56,10 +56,5 @@ export class EndpointResolver {
   /** The endpoint worked (authenticated). */
   succeeded(): void {
     this.#failures = 0;
-  }
-
-  /** Aborts a discovery under way (its `resolve()` rejects with `aborted`). */
-  abort(): void {
-    this.#discovery?.abort();
   }
 }

@@ -13,48 +13,58 @@ export type Subscribe<T> = (push: (item: T) => void) => () => void;
 
 /**
  * An async iterator over pushed items, with a bounded buffer. It ends when the consumer stops (`break`,
- * `return()`), when the signal aborts, or when `end()` is called; `fail()` makes it throw instead.
+ * `return()`), when the signal aborts, or when `end()` is called; `fail()` makes it throw instead, after the
+ * buffered items.
  */
 export class EventStream<T> implements AsyncIterableIterator<T> {
   readonly #buffer: T[] = [];
-  readonly #bufferSize: number;
-  readonly #unsubscribe: () => void;
-  readonly #signal: AbortSignal | undefined;
-  readonly #onAbort = () => this.end();
-  readonly #onDone: (stream: EventStream<T>) => void;
-  #waiting: ((result: IteratorResult<T>) => void) | undefined;
-  #waitingReject: ((error: unknown) => void) | undefined;
+  readonly #stop: () => void;
+  /** Settles when an item arrives or the stream ends: every pending `next()` waits on it, then looks again. */
+  #change: Promise<void> | undefined;
+  #wake = (): void => {};
   #done = false;
   #error: unknown;
 
-  constructor(subscribe: Subscribe<T>, options: EventStreamOptions, onDone: (stream: EventStream<T>) => void) {
-    this.#bufferSize = options.bufferSize ?? 10_000;
-    this.#signal = options.signal;
-    this.#onDone = onDone;
-    this.#unsubscribe = subscribe((item) => this.#push(item));
-    if (this.#signal?.aborted) this.end();
-    else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
-  }
-
-  next(): Promise<IteratorResult<T>> {
-    const item = this.#buffer.shift();
-    if (item !== undefined) return Promise.resolve({ value: item, done: false });
-    if (this.#error !== undefined) {
-      const error = this.#error;
-      this.#error = undefined;
-      return Promise.reject(error);
-    }
-    if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.#waitingReject = reject;
+  constructor(subscribe: Subscribe<T>, { signal, bufferSize = 10_000 }: EventStreamOptions, onDone: (stream: EventStream<T>) => void) {
+    const unsubscribe = subscribe((item) => {
+      if (this.#done) return;
+      if (this.#buffer.length >= bufferSize) {
+        this.fail(new RTMError("overflow", `the event iterator fell ${bufferSize} events behind`));
+        return;
+      }
+      this.#buffer.push(item);
+      this.#wake();
     });
+    const onAbort = () => this.end();
+    this.#stop = () => {
+      unsubscribe();
+      signal?.removeEventListener("abort", onAbort);
+      onDone(this);
+    };
+    if (signal?.aborted) this.end();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   }
 
-  return(): Promise<IteratorResult<T>> {
+  async next(): Promise<IteratorResult<T>> {
+    while (!this.#buffer.length && !this.#done) {
+      await (this.#change ??= new Promise((resolve) => {
+        this.#wake = () => {
+          this.#change = undefined;
+          resolve();
+        };
+      }));
+    }
+    if (this.#buffer.length) return { value: this.#buffer.shift() as T, done: false };
+    const error = this.#error;
+    this.#error = undefined;
+    if (error !== undefined) throw error;
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<T>> {
     this.end();
     this.#buffer.length = 0;
-    return Promise.resolve({ value: undefined, done: true });
+    return { value: undefined, done: true };
   }
 
   [Symbol.asyncIterator](): this {
@@ -65,9 +75,7 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   end(): void {
     if (this.#done) return;
     this.#done = true;
-    this.#unsubscribe();
-    this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#onDone(this);
+    this.#stop();
     this.#wake();
   }
 
@@ -76,32 +84,5 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     if (this.#done) return;
     this.#error = error;
     this.end();
-  }
-
-  #push(item: T): void {
-    if (this.#done) return;
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = this.#waitingReject = undefined;
-      resolve({ value: item, done: false });
-      return;
-    }
-    if (this.#buffer.length >= this.#bufferSize) {
-      this.fail(new RTMError("overflow", `the event iterator fell ${this.#bufferSize} events behind`));
-      return;
-    }
-    this.#buffer.push(item);
-  }
-
-  #wake(): void {
-    const resolve = this.#waiting;
-    const reject = this.#waitingReject;
-    this.#waiting = this.#waitingReject = undefined;
-    if (!resolve || !reject) return;
-    if (this.#error !== undefined) {
-      const error = this.#error;
-      this.#error = undefined;
-      reject(error);
-    } else resolve({ value: undefined, done: true });
   }
 }

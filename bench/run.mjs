@@ -382,12 +382,16 @@ function report() {
   if (results.size) {
     const { ours, socketIoClient, ratio: sizeRatio } = results.size;
     table("Size (min + gzip, level 9)", ["bundle", "min (B)", "gzip (B)", "vs socket.io-client"], [
-      ["crisp-rtm client `dist/crisp-rtm.js` (all included)", fixed(ours.min), fixed(ours.gzip), ratio(sizeRatio)],
-      ["crisp-rtm, bundled for `import { CrispRTM }`", fixed(results.size.clientImport.min), fixed(results.size.clientImport.gzip), ratio(results.size.clientImport.gzip / socketIoClient.gzip)],
-      ["crisp-rtm/webhook `dist/webhook.js`", fixed(results.size.webhook.min), fixed(results.size.webhook.gzip), ratio(results.size.webhook.gzip / socketIoClient.gzip)],
+      ["crisp-rtm client, file `dist/crisp-rtm.js` (all included)", fixed(ours.min), fixed(ours.gzip), ratio(sizeRatio)],
+      ...(/** @type {const} */ ([
+        ["crisp-rtm client, esbuild `import { CrispRTM }`", "clientImport"],
+        ["crisp-rtm client, esbuild `export *`", "clientAll"],
+        ["crisp-rtm/webhook `dist/webhook.js` (optional entry)", "webhook"],
+        ["crisp-rtm/fetch-websocket (optional entry)", "fetchWebSocket"],
+      ]).map(([label, key]) => [label, fixed(results.size[key].min), fixed(results.size[key].gzip), ratio(results.size[key].gzip / socketIoClient.gzip)])),
       ['socket.io-client bare `io` (esbuild)', fixed(socketIoClient.min), fixed(socketIoClient.gzip), ratio(1)],
     ]);
-    summary.push(["size ≤ 10,000 B gzip", `${fixed(ours.gzip)} B`, met(ours.gzip <= GOALS.sizeGzip)]);
+    summary.push(["size ≤ 10,000 B gzip (largest client measure)", `${fixed(results.size.largest)} B`, met(results.size.largest <= GOALS.sizeGzip)]);
   }
 
   if (results.throughput) {

@@ -1,14 +1,16 @@
 // @ts-check
 /**
- * Size check of the published bundles (issue 8): gzip (node:zlib, level 9) of the minified files.
- *   - `dist/crisp-rtm.js`, the complete client entry (engine.io-client and socket.io-parser inlined), as a
- *     browser downloads it: whole, nothing tree-shaken. This is what the budget applies to.
- *   - what a bundler keeps of it for `import { CrispRTM } from "crisp-rtm"` (esbuild, like size-limit).
- *   - `dist/webhook.js` (`crisp-rtm/webhook`), loaded only by code that checks web hooks.
- * In the same run it bundles socket.io-client's bare `io` with esbuild (minified, browser platform, ESM) and
- * prints the sizes and the ratio.
+ * Size check of the published bundles (issue 8): gzip (node:zlib, level 9) of minified code. The client entry
+ * `dist/crisp-rtm.js` (engine.io-client and socket.io-parser inlined) must stay within GOAL however it is
+ * measured:
+ *   - file:   the file as published, whole, as a browser downloads it;
+ *   - import: what esbuild keeps of it for `import { CrispRTM } from "crisp-rtm"` (size-limit's way, and how
+ *             socket.io-client's bare `io` reference figure is taken);
+ *   - all:    esbuild re-bundling every export of the file (a checker that points a bundler at the file).
+ * The optional entries (`dist/webhook.js`, `dist/fetch-websocket.js`) are loaded only by code that imports them;
+ * they are printed, not budgeted. socket.io-client's bare `io` is bundled in the same run for the ratio.
  *
- * Exits 1 when the client entry is larger than LIMIT (or is missing: run `npm run build` first).
+ * Exits 1 when a client measure is over GOAL (or a bundle is missing: run `npm run build` first).
  * `--json` prints the figures as one JSON object instead of the table.
  */
 import { readFileSync } from "node:fs";
@@ -16,14 +18,8 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const BUNDLE = "dist/crisp-rtm.js";
-const WEBHOOK_BUNDLE = "dist/webhook.js";
-/** Issue 8's budget for the complete bundle, min + gzip. */
+/** Issue 8's budget for the complete client bundle, min + gzip, in bytes. */
 export const GOAL = 10_000;
-/**
- * What the check enforces. GOAL is not reachable yet (see the "Performance" section of the README), so
- * this is a regression guard a little above today's size; lower it as the bundle shrinks, down to GOAL.
- */
-export const LIMIT = 17_500;
 
 /** @param {Uint8Array | string} data */
 const gzipSize = (data) => gzipSync(data, { level: 9 }).length;
@@ -57,9 +53,12 @@ function fileSize(file) {
 export async function measure() {
   const ours = fileSize(BUNDLE);
   const clientImport = await bundle(`export { CrispRTM } from "./${BUNDLE}";`);
-  const webhook = fileSize(WEBHOOK_BUNDLE);
+  const clientAll = await bundle(`export * from "./${BUNDLE}";`);
+  const webhook = fileSize("dist/webhook.js");
+  const fetchWebSocket = fileSize("dist/fetch-websocket.js");
   const socketIoClient = await bundle('export { io } from "socket.io-client";');
-  return { ours, clientImport, webhook, socketIoClient, ratio: ours.gzip / socketIoClient.gzip, goal: GOAL, limit: LIMIT };
+  const largest = Math.max(ours.gzip, clientImport.gzip, clientAll.gzip);
+  return { ours, clientImport, clientAll, webhook, fetchWebSocket, socketIoClient, ratio: ours.gzip / socketIoClient.gzip, largest, goal: GOAL };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -70,21 +69,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`size: ${error instanceof Error ? error.message : error} (run \`npm run build\` first)`);
     process.exit(1);
   }
-  const { ours, clientImport, webhook, socketIoClient, ratio } = figures;
+  const { ours, clientImport, clientAll, webhook, fetchWebSocket, socketIoClient, ratio, largest } = figures;
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify(figures));
   } else {
     const row = (/** @type {string} */ name, /** @type {{ min: number, gzip: number }} */ size) =>
-      `| ${name.padEnd(38)} | ${String(size.min).padStart(9)} | ${String(size.gzip).padStart(9)} |`;
-    console.log(`| ${"bundle".padEnd(38)} | ${"min (B)".padStart(9)} | ${"gzip (B)".padStart(9)} |`);
-    console.log(`| ${"-".repeat(38)} | ${"-".repeat(8)}: | ${"-".repeat(8)}: |`);
-    console.log(row("crisp-rtm client (dist/crisp-rtm.js)", ours));
-    console.log(row('  as bundled for `import { CrispRTM }`', clientImport));
+      `| ${name.padEnd(47)} | ${String(size.min).padStart(9)} | ${String(size.gzip).padStart(9)} |`;
+    console.log(`| ${"bundle".padEnd(47)} | ${"min (B)".padStart(9)} | ${"gzip (B)".padStart(9)} |`);
+    console.log(`| ${"-".repeat(47)} | ${"-".repeat(8)}: | ${"-".repeat(8)}: |`);
+    console.log(row("crisp-rtm client, file (dist/crisp-rtm.js)", ours));
+    console.log(row("crisp-rtm client, esbuild `import { CrispRTM }`", clientImport));
+    console.log(row("crisp-rtm client, esbuild `export *`", clientAll));
     console.log(row("crisp-rtm/webhook (dist/webhook.js)", webhook));
-    console.log(row('socket.io-client (bare "io")', socketIoClient));
-    console.log(`ratio crisp-rtm / socket.io-client (gzip): ${ratio.toFixed(2)}`);
-    const goal = ours.gzip <= GOAL ? "met" : `missed by ${ours.gzip - GOAL} B`;
-    console.log(`goal ${GOAL} B gzip for the client entry: ${goal}; enforced limit ${LIMIT} B: ${ours.gzip <= LIMIT ? "ok" : "EXCEEDED"}`);
+    console.log(row("crisp-rtm/fetch-websocket", fetchWebSocket));
+    console.log(row('socket.io-client, esbuild bare "io"', socketIoClient));
+    console.log(`ratio crisp-rtm / socket.io-client (gzip, file): ${ratio.toFixed(2)}`);
+    const verdict = largest <= GOAL ? `met (largest measure ${largest} B)` : `EXCEEDED by ${largest - GOAL} B`;
+    console.log(`budget ${GOAL} B gzip for the client entry: ${verdict}`);
   }
-  process.exit(ours.gzip <= LIMIT ? 0 : 1);
+  process.exit(largest <= GOAL ? 0 : 1);
 }

@@ -12,7 +12,8 @@ export type ListenerErrorHandler = (error: unknown, event: string) => void;
  * `onListenerError` and the remaining listeners still run. Removing a listener during an emit is safe.
  */
 export class Emitter<M extends EventMap> {
-  readonly #listeners = new Map<keyof M, Set<Listener<M, keyof M>>>();
+  /** Each name's listeners, never mutated but replaced: an emit iterates the list it started with, copy-free. */
+  readonly #listeners = new Map<keyof M, Listener<M, keyof M>[]>();
   readonly #onListenerError: ListenerErrorHandler;
 
   constructor(onListenerError: ListenerErrorHandler = () => {}) {
@@ -21,30 +22,25 @@ export class Emitter<M extends EventMap> {
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof M>(name: K, listener: Listener<M, K>): () => void {
-    let set = this.#listeners.get(name);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(name, set);
-    }
-    set.add(listener as Listener<M, keyof M>);
+    const list = this.#listeners.get(name) ?? [];
+    if (!list.includes(listener as Listener<M, keyof M>)) this.#listeners.set(name, [...list, listener as Listener<M, keyof M>]);
     return () => this.off(name, listener);
   }
 
   /** Removes one listener, or every listener of `name` when none is given. */
   off<K extends keyof M>(name: K, listener?: Listener<M, K>): void {
-    const set = this.#listeners.get(name);
-    if (!set) return;
-    if (listener) set.delete(listener as Listener<M, keyof M>);
-    else set.clear();
-    if (set.size === 0) this.#listeners.delete(name);
+    const list = this.#listeners.get(name)?.filter((other) => listener && other !== listener);
+    if (list?.length) this.#listeners.set(name, list);
+    else this.#listeners.delete(name);
   }
 
   /** Calls every listener of `name` with `args`. */
   emit<K extends keyof M>(name: K, ...args: M[K]): void {
-    const set = this.#listeners.get(name);
-    if (!set) return;
-    for (const listener of [...set]) {
-      if (!set.has(listener)) continue;
+    const list = this.#listeners.get(name);
+    if (!list) return;
+    for (const listener of list) {
+      // Removed by an earlier listener (the list was replaced): skipped. Added meanwhile: not in `list`.
+      if (list !== this.#listeners.get(name) && !this.#listeners.get(name)?.includes(listener)) continue;
       try {
         listener(...args);
       } catch (error) {
@@ -55,7 +51,7 @@ export class Emitter<M extends EventMap> {
 
   /** Number of listeners of `name`. */
   listenerCount(name: keyof M): number {
-    return this.#listeners.get(name)?.size ?? 0;
+    return this.#listeners.get(name)?.length ?? 0;
   }
 
   /** The names that have at least one listener. */

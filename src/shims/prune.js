@@ -765,7 +765,7 @@ export function installTimerFunctions(obj, opts) {
         replace: "",
       },
       {
-        why: "The session hands the decoder (`decodeString`, or `add` in the upstream layer) text only, never a BINARY_EVENT/BINARY_ACK packet (refused before decoding), so no reconstruction starts and no attachment arrives. A binary header still throws (below), as upstream does with `maxAttachments: 0`.",
+        why: "The session hands the decoder (`decodeString`) text only, never a BINARY_EVENT/BINARY_ACK packet (refused before decoding), so no reconstruction starts and no attachment arrives. A binary header still throws (below), as upstream does with `maxAttachments: 0`.",
         find: `        let packet;
         if (typeof obj === "string") {
             if (this.reconstructor) {

@@ -52,7 +52,7 @@ const runtimeWanted = (/** @type {string} */ name) => !runtimesArg || runtimesAr
 const PLAN = {
   // Events per run and runtime: Chromium drains ~25k events/s on a small VM, the others 100-300k/s, so each run
   // lasts a few hundred ms at least (Chromium's, ~2 s: its rate swings from one 100 ms to the next).
-  throughput: { counts: quick ? { chromium: 5_000, deno: 5_000, workerd: 5_000, node: 5_000 } : { chromium: 50_000, deno: 50_000, workerd: 50_000, node: 50_000 }, runs: quick ? 2 : 6, warmup: 1 },
+  throughput: { counts: quick ? { chromium: 5_000, deno: 5_000, workerd: 5_000, node: 5_000 } : { chromium: 50_000, deno: 50_000, workerd: 50_000, node: 50_000 }, runs: quick ? 2 : 10, warmup: 1 },
   latency: { runs: quick ? 3 : 10 },
   recovery: { runs: quick ? 2 : 5, crispApiRuns: quick ? 1 : 3, downMs: 500 },
   memory: { clients: quick ? 10 : 50, events: 10_000, runs: quick ? 1 : 3 },
@@ -298,12 +298,17 @@ async function main() {
           byKind[kind] = { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), samples: rates };
         }
         const ours = byKind["crisp-rtm"]?.median ?? NaN;
+        /** Median of the per-round ratios (each round runs the three clients back to back), steadier than a ratio of medians on a noisy machine. */
+        const paired = (/** @type {string} */ other) =>
+          median((byKind["crisp-rtm"]?.samples ?? []).map((rate, i) => rate / (byKind[other]?.samples[i] ?? NaN)));
         results.throughput[name] = {
           runtime,
           count: PLAN.throughput.counts[/** @type {keyof typeof PLAN.throughput.counts} */ (name)],
           ...byKind,
           vsSocketIO: ours / (byKind["socket.io-client"]?.median ?? NaN),
           vsRaw: ours / (byKind.raw?.median ?? NaN),
+          vsSocketIOPaired: paired("socket.io-client"),
+          vsRawPaired: paired("raw"),
           missingPayloads: samples.reduce((sum, s) => sum + s.missing, 0),
         };
       }
@@ -480,14 +485,14 @@ function report() {
   }
 
   if (results.throughput) {
-    table(`Throughput overview (events/s received and dispatched, medians of ${PLAN.throughput.runs} runs)`, ["runtime", "crisp-rtm", "socket.io-client", "raw WebSocket", "vs socket.io-client", "vs raw"], Object.values(results.throughput).map((f) => [f.runtime, fixed(f["crisp-rtm"].median), fixed(f["socket.io-client"].median), fixed(f.raw.median), ratio(f.vsSocketIO), ratio(f.vsRaw)]));
+    table(`Throughput overview (events/s received and dispatched, medians of ${PLAN.throughput.runs} runs; "paired" = median of the per-round ratios)`, ["runtime", "crisp-rtm", "socket.io-client", "raw WebSocket", "vs socket.io-client", "paired", "vs raw", "paired"], Object.values(results.throughput).map((f) => [f.runtime, fixed(f["crisp-rtm"].median), fixed(f["socket.io-client"].median), fixed(f.raw.median), ratio(f.vsSocketIO), ratio(f.vsSocketIOPaired), ratio(f.vsRaw), ratio(f.vsRawPaired)]));
     for (const [name, figures] of Object.entries(results.throughput)) {
       table(`Throughput, ${figures.runtime} (events/s, ${figures.count.toLocaleString("en-US")} events per run, median of ${PLAN.throughput.runs})`, ["client", "median", "min", "max", "vs socket.io-client", "vs raw"], ["crisp-rtm", "socket.io-client", "raw"].map((kind) => {
         const f = figures[kind];
         return [kind === "raw" ? "raw WebSocket + JSON.parse" : kind, fixed(f.median), fixed(f.min), fixed(f.max), ratio(f.median / figures["socket.io-client"].median), ratio(f.median / figures.raw.median)];
       }));
-      summary.push([`throughput ${name}: ≥ 1.0× socket.io-client`, ratio(figures.vsSocketIO), met(figures.vsSocketIO >= GOALS.vsSocketIO)]);
-      summary.push([`throughput ${name}: ≥ 0.8× raw`, ratio(figures.vsRaw), met(figures.vsRaw >= GOALS.vsRaw)]);
+      summary.push([`throughput ${name}: ≥ 1.0× socket.io-client (medians; paired)`, `${ratio(figures.vsSocketIO)}; ${ratio(figures.vsSocketIOPaired)}`, met(figures.vsSocketIO >= GOALS.vsSocketIO && figures.vsSocketIOPaired >= GOALS.vsSocketIO)]);
+      summary.push([`throughput ${name}: ≥ 0.8× raw (medians; paired)`, `${ratio(figures.vsRaw)}; ${ratio(figures.vsRawPaired)}`, met(figures.vsRaw >= GOALS.vsRaw && figures.vsRawPaired >= GOALS.vsRaw)]);
     }
   }
 

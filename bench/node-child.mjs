@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as lib from "../dist/crisp-rtm.js";
 import { io } from "../.cache/bench/socket.io-client.js";
+import { fakeSocketCost } from "./fake-socket.js";
 import { EVENT, crispRTMLatency, measureRecovery, openClient, post, recovery, throughputSeries, withTimeout } from "./harness.js";
 
 const require = createRequire(import.meta.url);
@@ -163,96 +164,23 @@ async function memory(options) {
 }
 
 /**
- * Client cost without a network: a fake WebSocket hands `count` `message:send` frames (the emulator's flood
- * payload) to each client, so only the client's own work is timed (Engine.IO and Socket.IO decoding, dispatch to
- * the listener; for raw, one JSON.parse). As Node's WebSocket does, the frames of one 64 KiB read are delivered
- * back to back, then the microtasks they queued run: handing all of them over in one go would pile up
- * socket.io-client's per-packet microtasks (and their packets, promoted to the old generation) and overcharge it.
- * Median of `runs` interleaved rounds, in ns/event.
+ * Client cost without a network: the fake WebSocket of bench/fake-socket.js (shared with the Chromium run)
+ * hands `count` `message:send` frames (the emulator's flood payload) to each client, so only the client's own
+ * work is timed (Engine.IO and Socket.IO decoding, dispatch to the listener; for raw, one JSON.parse). As Node's
+ * WebSocket does, the frames of one 64 KiB read are delivered back to back, then the microtasks they queued run:
+ * handing all of them over in one go would pile up socket.io-client's per-packet microtasks (and their packets,
+ * promoted to the old generation) and overcharge it. Median of `runs` interleaved rounds, in ns/event.
  * @param {{ count: number, runs: number }} options
  */
 async function cpu({ count, runs }) {
-  const payload = {
-    website_id: "8c842203-7ed8-4e29-a608-7cf78a7d2fcc", session_id: "session_00000000-0000-4000-8000-000000000000",
-    type: "text", from: "user", origin: "chat", content: "flood message #1",
-    user: { nickname: "Flood Visitor", user_id: "session_00000000-0000-4000-8000-000000000000" },
-    stamped: true, mentions: [], fingerprint: 100000000000001, timestamp: 1700000000000,
-  };
-  const frame = `42${JSON.stringify([EVENT, payload])}`;
-  const perRead = Math.max(1, Math.floor(65_536 / frame.length));
-  /** @type {{ onmessage: ((event: { data: string }) => void) | null } | undefined} */
-  let current;
-  /** Answers the handshake like a server, then lets the benchmark push frames through `onmessage`. */
-  class FakeWebSocket {
-    readyState = 0;
-    binaryType = "arraybuffer";
-    /** @type {((event: unknown) => void) | null} */ onopen = null;
-    /** @type {((event: { data: string }) => void) | null} */ onmessage = null;
-    /** @type {((event: unknown) => void) | null} */ onclose = null;
-    /** @type {((event: unknown) => void) | null} */ onerror = null;
-    constructor() {
-      current = this;
-      setTimeout(() => {
-        this.readyState = 1;
-        this.onopen?.({});
-        this.onmessage?.({ data: '0{"sid":"s","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}' });
-      }, 0);
-    }
-    /** @param {string} data */
-    send(data) {
-      if (data === "40") setTimeout(() => this.onmessage?.({ data: '40{"sid":"n"}' }), 0);
-      else if (data.startsWith('42["authentication"')) setTimeout(() => this.onmessage?.({ data: '42["authenticated",true]' }), 0);
-    }
-    close() {
-      this.readyState = 3;
-    }
-  }
-  // A second instance of socket.io-client's bundle, loaded while the global WebSocket is the fake one (the
-  // engine.io-client inside captures the global when its module loads).
-  const real = globalThis.WebSocket;
-  globalThis.WebSocket = /** @type {any} */ (FakeWebSocket);
-  const fakeInstance = "../.cache/bench/socket.io-client.js?fake-websocket";
-  const { io: fakeIo } = await import(fakeInstance);
-  globalThis.WebSocket = real;
-  const token = { identifier: "id", key: "key" };
-  const endpoint = "ws://127.0.0.1:9/p/1/";
+  const bench = await fakeSocketCost({ lib });
   /** @type {Record<string, number[]>} */
   const samples = { "crisp-rtm": [], "socket.io-client": [], raw: [] };
   for (let round = -1; round < runs; round += 1) {
     for (const kind of ["crisp-rtm", "socket.io-client", "raw"]) {
-      let received = 0;
-      const onEvent = (/** @type {any} */ event) => {
-        if (typeof event.fingerprint === "number") received += 1;
-      };
-      let ms;
-      if (kind === "raw") {
-        const started = performance.now();
-        for (let i = 0; i < count; i += 1) {
-          const data = frame;
-          if (data.startsWith("42")) {
-            const [name, event] = JSON.parse(data.slice(2));
-            if (name === EVENT) onEvent(event);
-          }
-          if (i % perRead === perRead - 1) await null;
-        }
-        ms = performance.now() - started;
-      } else {
-        const client =
-          kind === "crisp-rtm"
-            ? await openClient(kind, { lib, endpoint, token, onEvent, WebSocket: FakeWebSocket })
-            : await openClient(kind, { io: fakeIo, endpoint, token, onEvent });
-        const socket = /** @type {NonNullable<typeof current>} */ (current);
-        const started = performance.now();
-        for (let i = 0; i < count; i += 1) {
-          socket.onmessage?.({ data: frame });
-          if (i % perRead === perRead - 1) await null;
-        }
-        // socket.io-client dispatches each packet in a microtask of its own: those count too.
-        for (let turn = 0; received < count && turn < 10; turn += 1) await Promise.resolve();
-        ms = performance.now() - started;
-        client.close();
-      }
-      if (received !== count) throw new Error(`${kind}: ${received} of ${count} events`);
+      await bench.open(kind);
+      const ms = await bench.run(count);
+      bench.close(count);
       if (round >= 0) samples[kind]?.push((ms * 1e6) / count);
     }
   }

@@ -29,7 +29,7 @@ function emulatorManagerPlugin() {
 }
 
 export default {
-  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(",") : ["test/browser/**/*.test.ts"],
+  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(",") : ["test/browser/**/*.test.ts", "test/runtimes/chromium/**/*.test.ts"],
   nodeResolve: { browser: true, exportConditions: ["browser", "production"] },
   concurrency: 1,
   testsFinishTimeout: 300_000,

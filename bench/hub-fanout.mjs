@@ -73,8 +73,8 @@ function rerunWithWebSocket() {
 }
 
 async function main() {
-  const { startEmulator } = await import("../test/emulator/index.js");
-  const { eventually, startHub } = await import("../test/workerd/harness.js");
+  const { startEmulator } = await import("../emulator/index.js");
+  const { eventually, startHub } = await import("../test/hub/harness.js");
   const { values } = parseArgs({
     options: {
       subscribers: { type: "string", default: "100" },

@@ -8,9 +8,9 @@
  *     the emulator saw over that minute (max, distribution), then time until all are back;
  *   - no loss: a 10,000-event flood at full speed (fingerprints contiguous), and a stream cut by a drop (one gap,
  *     inside the downtime that `rtm:ready` reports);
- *   - leaks: test/node/leak-probe.js figures (1,000 drop/reconnect cycles, 1,000 on/off pairs, 50 clients), without
+ *   - leaks: test/unit/leak-probe.js figures (1,000 drop/reconnect cycles, 1,000 on/off pairs, 50 clients), without
  *     V8's optimizing compilers (what the test asserts: data only) and with them (compiled code included);
- *   - hostile input: test/node/hostile-frames.test.js figures (≥ 100,000 frames).
+ *   - hostile input: test/unit/hostile-frames.test.js figures (≥ 100,000 frames).
  * The three outage runs go in parallel (each with its own emulator), so the whole script takes about 2 minutes.
  * OUTAGE_MS and HERD override the outage length and the herd size.
  */
@@ -18,8 +18,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "../test/emulator/index.js";
-import { NO_JIT, describeLeakReport, runLeakProbe } from "../test/node/leak-probe-runner.js";
+import { startEmulator } from "../emulator/index.js";
+import { NO_JIT, describeLeakReport, runLeakProbe } from "../test/unit/leak-probe-runner.js";
 import { buildLibrary } from "../test/support/build-library.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -222,7 +222,7 @@ async function leaks(v8Flags) {
 /** @returns {Promise<{ passed: boolean, line: string, fed: number, heapGrowthMb: number }>} */
 function hostile() {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--test", "--test-reporter=tap", `${ROOT}test/node/hostile-frames.test.js`], {
+    const child = spawn(process.execPath, ["--test", "--test-reporter=tap", `${ROOT}test/unit/hostile-frames.test.js`], {
       stdio: ["ignore", "pipe", "inherit"],
       cwd: ROOT,
     });
@@ -262,7 +262,7 @@ console.log(hostileResult.line);
 
 const herdMax = Math.max(...herd.tcpPerSecond);
 const herdMaxAfterFirst = Math.max(...herd.tcpPerSecond.slice(1));
-/** @param {import("../test/node/leak-probe-runner.js").LeakReport} r */
+/** @param {import("../test/unit/leak-probe-runner.js").LeakReport} r */
 const maxGrowth = (r) => Math.max(...[r.afterCycles, r.afterPairs, r.afterClients].map((s) => s.heapUsed - r.before.heapUsed));
 const leftovers = [leakReport.afterCycles, leakReport.afterPairs, leakReport.afterClients].some(
   (s) => s.timers !== leakReport.before.timers || s.listeners !== leakReport.before.listeners,

@@ -32,7 +32,7 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import puppeteer from "puppeteer-core";
 import { measure as measureSize, GOAL as SIZE_GOAL } from "../scripts/size.mjs";
-import { startEmulator } from "../test/emulator/index.js";
+import { startEmulator } from "../emulator/index.js";
 import { chromiumPath } from "../test/support/chromium.js";
 import { startRelay } from "./relay.js";
 

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { buildLibrary } from "../demo/server/build.js";
 import { startDemoServer } from "../demo/server/demo-server.js";
 import { withPortFallback } from "../demo/server/listen.js";
-import { startEmulator } from "../test/emulator/index.js";
+import { startEmulator } from "../emulator/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUNDLE = fileURLToPath(new URL("../dist/crisp-rtm.js", import.meta.url));
@@ -33,7 +33,7 @@ export const DEFAULT_PORTS = Object.freeze({ page: 4280, rest: 4281, rtm: 4282 }
 /**
  * Starts the demo: (build,) emulator without TLS, page server.
  * @param {DemoOptions} [options]
- * @returns {Promise<{ url: string, emulator: import("../test/emulator/index.js").Emulator, close: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, emulator: import("../emulator/index.js").Emulator, close: () => Promise<void> }>}
  */
 export async function startDemo(options = {}) {
   const build = options.build ?? true;

@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { ensureChromium } from "./ensure-chromium.mjs";
-import { ensureCerts } from "../test/emulator/tls.js";
+import { ensureCerts } from "../emulator/tls.js";
 import { buildScenarios } from "../test/support/build-scenarios.js";
 import { buildSocketIO } from "../test/support/build-socketio.js";
 import { startEmulatorManager } from "../test/support/emulator-manager.js";
@@ -74,7 +74,7 @@ const steps = [
   { name: "package", run: async () => check(await npx("publint", "--strict")) },
   { name: "package", run: async () => check(await npx("attw", "--pack", ".", "--profile", "esm-only")) },
   { name: "package", run: async () => check(await npx("deno", "publish", "--dry-run", "--allow-dirty", "--quiet")) },
-  { name: "node", run: () => nodeTests("node", ["test/node"]) },
+  { name: "node", run: () => nodeTests("node", ["test/unit"]) },
   {
     name: "browser",
     run: async () => {
@@ -83,7 +83,7 @@ const steps = [
       return readCounts(`${RESULTS}/browser.json`, code);
     },
   },
-  { name: "hub", run: () => nodeTests("hub", ["test/workerd"]) },
+  { name: "hub", run: () => nodeTests("hub", ["test/hub"]) },
   {
     name: "demo",
     run: async () => {

@@ -5,7 +5,7 @@
 // `emitReserved`. As with the original, listeners run in registration order and an exception thrown by one
 // propagates out of the emit (the rest of that emit is skipped). Two differences nothing in the bundle meets: a
 // `once` listener cannot be removed by passing the original function to `off` (engine.io-client never removes
-// one), and a listener removed during an emit is not called by that emit. test/node/shims.test.js holds this
+// one), and a listener removed during an emit is not called by that emit. test/unit/shims.test.js holds this
 // class to the original.
 import { Emitter as EventEmitter } from "../core/emitter.js";
 

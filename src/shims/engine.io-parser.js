@@ -12,7 +12,7 @@
 //   `{ base64: true, data }`, upstream's own representation where ArrayBuffer is missing) WITHOUT decoding
 //   it: the only consumer, SocketIOSession#onData, ends the session on any non-string message ("parse error")
 //   and never looks inside.
-// test/node/shims.test.js checks both against engine.io-parser's own browser build.
+// test/unit/shims.test.js checks both against engine.io-parser's own browser build.
 
 /** Engine.IO packet types, by their wire digit (engine.io-parser's commons.js). */
 const TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"];

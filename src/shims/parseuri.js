@@ -6,7 +6,7 @@
 // parseSocketEndpoint (src/rest/endpoint.ts) from WHATWG URL's `host`: `ws[s]://host[:port]`, lower-case, no
 // default port, no query, IPv6 in brackets. For those inputs WHATWG URL gives the same four fields as parseuri
 // (parseuri strips the IPv6 brackets; so does this). Every runtime crisp-rtm supports has `URL`.
-// test/node/shims.test.js compares both parsers on such origins.
+// test/unit/shims.test.js compares both parsers on such origins.
 /**
  * @param {string} uri
  * @returns {{ host: string, protocol: string, port: string, query: string }}

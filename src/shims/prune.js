@@ -3,7 +3,7 @@
 // Where a whole module can go, src/shims/ replaces it; where only parts of a module are dead, the build edits
 // the module's text with the exact-snippet edits below. Each `find` must occur exactly once in the file, else
 // the build fails, so a changed source can never receive a misplaced edit (the versions are pinned too: `PINNED`
-// in vite.config.ts). test/node/shims.test.js re-applies every edit to the installed files and checks the
+// in vite.config.ts). test/unit/shims.test.js re-applies every edit to the installed files and checks the
 // contract that makes them sound (the options and events src/socketio/ uses).
 //
 // What the edits rely on, all in src/socketio/: the only engine.io-client Socket (session.ts) is created with

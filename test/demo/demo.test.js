@@ -97,7 +97,7 @@ async function eventually(check, what, timeoutMs = 10_000) {
 
 /**
  * The payload of the emulator's latest accepted `socket:bind`, once `matches` accepts it.
- * @param {import("../emulator/index.js").Emulator} emulator
+ * @param {import("../../emulator/index.js").Emulator} emulator
  * @param {(payload: { events: string[], rooms: string[] }) => boolean} matches
  */
 function boundTo(emulator, matches) {

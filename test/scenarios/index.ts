@@ -1,4 +1,4 @@
 export { coreScenarios } from "./core.js";
 export { faultScenarios } from "./faults.js";
 export { scenariosFor, type Runtime, type Scenario, type ScenarioContext } from "./context.js";
-export { socketioScenarios, type SocketIOContext, type SocketIOScenario } from "../socketio/index.js";
+export { socketioScenarios, type SocketIOContext, type SocketIOScenario } from "./socketio/index.js";

@@ -11,7 +11,7 @@
  * It listens on 127.0.0.1 and answers CORS, so a page served from another origin can use it.
  */
 import { createServer } from "node:http";
-import { startEmulator } from "../emulator/index.js";
+import { startEmulator } from "../../emulator/index.js";
 import { startSocketIOTestServer } from "./socketio-test-server.js";
 
 /**

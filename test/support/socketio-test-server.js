@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * A real socket.io v4 server for the Socket.IO layer's conformance tests (test/socketio), built like the
+ * A real socket.io v4 server for the Socket.IO layer's conformance tests (test/scenarios/socketio), built like the
  * one socket.io-client's own suite uses (`packages/socket.io-client/test/support/server.ts`): the real
  * `socket.io` package, a short `pingInterval`, `connectionStateRecovery` on, a small `allowRequest` delay so a
  * zero open timeout always fires first, and a namespace `/` whose handlers answer the test events.
@@ -28,7 +28,7 @@ import https from "node:https";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
-import { ensureCerts } from "../emulator/tls.js";
+import { ensureCerts } from "../../emulator/tls.js";
 
 /** @typedef {"normal" | "v2" | "stall-connect" | "middleware-error" | "stall-open" | "refuse"} SocketIOTestMode */
 

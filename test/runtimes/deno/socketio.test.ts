@@ -1,4 +1,4 @@
-// Socket.IO conformance cases (test/socketio), run by Deno against real socket.io servers over WSS (the test
+// Socket.IO conformance cases (test/scenarios/socketio), run by Deno against real socket.io servers over WSS (the test
 // CA is passed with --cert). The layer is the `.cache/socketio/index.js` bundle (test/support/build-socketio.js),
 // the library the built `dist/crisp-rtm.js`.
 import * as lib from "../../../dist/crisp-rtm.js";

@@ -3,7 +3,7 @@
 // verifies with handleWebhook() (crisp-rtm/webhook) and dispatches to a CrispRTM's listeners.
 import * as lib from "../../../dist/crisp-rtm.js";
 import * as hooks from "../../../dist/webhook.js";
-import { sendWebhook } from "../../emulator/webhooks.js";
+import { sendWebhook } from "../../../emulator/webhooks.js";
 
 const SECRET = "deno-hook-secret";
 const WEBSITE = "8c842203-7ed8-4e29-a608-7cf78a7d2fcc";

@@ -1,5 +1,5 @@
 // @ts-check
-// Socket.IO conformance cases (test/socketio), run by Node (global WebSocket: Node 22+, or 20 with
+// Socket.IO conformance cases (test/scenarios/socketio), run by Node (global WebSocket: Node 22+, or 20 with
 // --experimental-websocket) against real socket.io servers over WSS (NODE_EXTRA_CA_CERTS trusts the test CA).
 // The layer is the `.cache/socketio/index.js` bundle (test/support/build-socketio.js), the library `dist/crisp-rtm.js`.
 import { after, before, test } from "node:test";

@@ -1,0 +1,263 @@
+// @ts-check
+/**
+ * Test harness of the Durable Object hub (demo/worker): bundles the Worker the way wrangler would (the
+ * `crisp-rtm` import resolved to the built dist/ bundle), runs it in Miniflare (workerd) against the Crisp
+ * emulator, and opens subscriber WebSockets through Miniflare.
+ *
+ * WSS: Miniflare reads NODE_EXTRA_CA_CERTS when its module loads, so `trustEmulatorCA()` must run before the
+ * first `startHub()` (miniflare is imported lazily for that reason).
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { ensureCerts } from "../../emulator/tls.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DIST = `${ROOT}dist/crisp-rtm.js`;
+const ENTRY = `${ROOT}demo/worker/src/index.ts`;
+const BUNDLE = `${ROOT}.cache/workerd-hub/hub.js`;
+
+/** The bearer secret the tests give the hub. */
+export const SUBSCRIBER_SECRET = "test-subscriber-secret-0123456789";
+
+/** @type {Promise<string> | undefined} */
+let bundled;
+
+/**
+ * Bundles demo/worker/src once per process (esbuild: conditions workerd, worker, browser; `crisp-rtm` → dist).
+ * @returns {Promise<string>} the bundle path
+ */
+export function bundleHub() {
+  bundled ??= (async () => {
+    if (!existsSync(DIST)) throw new Error("dist/crisp-rtm.js is missing: run `npm run build` first");
+    await build({
+      entryPoints: [ENTRY],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["browser", "module", "main"],
+      target: "es2022",
+      alias: { "crisp-rtm/webhook": `${ROOT}dist/webhook.js`, "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`, "crisp-rtm": DIST },
+      external: ["cloudflare:*"],
+      outfile: BUNDLE,
+      logLevel: "warning",
+    });
+    return BUNDLE;
+  })();
+  return bundled;
+}
+
+/**
+ * Makes workerd trust the emulator's local CA (call before the first `startHub`): points NODE_EXTRA_CA_CERTS
+ * at the CA, or at a copy of the certificates it already names with the CA appended.
+ * @returns {Promise<string>} the file NODE_EXTRA_CA_CERTS now names
+ */
+export async function trustEmulatorCA() {
+  const certs = await ensureCerts(`${ROOT}.cache/emulator-tls`);
+  const current = process.env.NODE_EXTRA_CA_CERTS;
+  if (!current || current === certs.caPath) {
+    process.env.NODE_EXTRA_CA_CERTS = certs.caPath;
+    return certs.caPath;
+  }
+  const existing = await readFile(current, "utf8").catch(() => "");
+  if (existing.includes(certs.ca.trim())) return current;
+  const combined = `${ROOT}.cache/workerd-hub/extra-ca.pem`;
+  await mkdir(dirname(combined), { recursive: true });
+  const temporary = `${combined}.${process.pid}.tmp`;
+  await writeFile(temporary, `${existing.trimEnd()}\n${certs.ca}`);
+  await rename(temporary, combined);
+  process.env.NODE_EXTRA_CA_CERTS = combined;
+  return combined;
+}
+
+/**
+ * @typedef {object} Hub
+ * @property {import("miniflare").Miniflare} mf
+ * @property {URL} url Where the Worker listens on the loopback interface (for senders outside Miniflare, such as web hooks).
+ * @property {(path: string, init?: { method?: string, body?: unknown, auth?: string | null }) => Promise<{ status: number, body: any }>} request
+ *   An HTTP call to the Worker; `auth` defaults to the bearer secret (null: none).
+ * @property {(query?: string, auth?: string | null) => Promise<Subscriber>} subscribe Opens `GET /events?<query>`.
+ * @property {(query?: string, auth?: string | null) => Promise<{ status: number, body: any }>} subscribeRefused
+ *   Attempts a subscription that must be refused; resolves with the answer.
+ * @property {() => Promise<any>} status `GET /status` with the bearer secret.
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Starts the hub in Miniflare.
+ * @param {{ emu: { restUrl: string, tokens: { identifier: string, key: string }[] }, vars?: Record<string, string> }} options
+ * @returns {Promise<Hub>}
+ */
+export async function startHub({ emu, vars = {} }) {
+  const scriptPath = await bundleHub();
+  const { Miniflare } = await import("miniflare");
+  const token = emu.tokens[0];
+  if (!token) throw new Error("the emulator has no token");
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    compatibilityDate: "2026-04-01",
+    durableObjects: { HUB: { className: "CrispHub", useSQLite: true } },
+    bindings: {
+      CRISP_IDENTIFIER: token.identifier,
+      CRISP_KEY: token.key,
+      CRISP_REST_BASE: emu.restUrl,
+      SUBSCRIBER_SECRET,
+      HUB_TEST_ROUTES: "true",
+      ...vars,
+    },
+  });
+  const url = await mf.ready;
+  const base = "http://hub.test";
+  /** @param {string | null | undefined} auth */
+  const headersFor = (auth) => (auth === null ? {} : { Authorization: `Bearer ${auth ?? SUBSCRIBER_SECRET}` });
+
+  /** @type {Hub["request"]} */
+  const request = async (path, init = {}) => {
+    const response = await mf.dispatchFetch(`${base}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: { ...headersFor(init.auth), ...(init.body === undefined ? {} : { "Content-Type": "application/json" }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await response.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: response.status, body };
+  };
+
+  /** @param {string} query @param {string | null | undefined} auth */
+  const open = (query, auth) =>
+    mf.dispatchFetch(`${base}/events${query ? `?${query}` : ""}`, { headers: { Upgrade: "websocket", ...headersFor(auth) } });
+
+  return {
+    mf,
+    url,
+    request,
+    subscribe: async (query = "", auth) => {
+      const response = await open(query, auth);
+      if (response.status !== 101 || !response.webSocket) throw new Error(`subscription refused: ${response.status} ${await response.text()}`);
+      return new Subscriber(response.webSocket);
+    },
+    subscribeRefused: async (query = "", auth) => {
+      const response = await open(query, auth);
+      if (response.webSocket) {
+        response.webSocket.accept();
+        response.webSocket.close();
+        throw new Error("the subscription was accepted");
+      }
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    status: async () => (await request("/status")).body,
+    close: () => mf.dispose(),
+  };
+}
+
+/** One subscriber: every message it received, parsed, in order. */
+export class Subscriber {
+  /** @type {any[]} */
+  messages = [];
+  /** @type {number[]} */
+  receivedAt = [];
+  closed = false;
+  /** @type {Set<() => void>} */
+  #waiters = new Set();
+
+  /** @param {import("miniflare").WebSocket} socket */
+  constructor(socket) {
+    this.socket = socket;
+    socket.addEventListener("message", (event) => {
+      this.receivedAt.push(Date.now());
+      this.messages.push(JSON.parse(String(event.data)));
+      for (const waiter of this.#waiters) waiter();
+    });
+    socket.addEventListener("close", () => {
+      this.closed = true;
+      for (const waiter of this.#waiters) waiter();
+    });
+    socket.accept();
+  }
+
+  /** @returns {any[]} the `event` messages */
+  get events() {
+    return this.messages.filter((message) => message.type === "event");
+  }
+
+  /**
+   * Resolves once `predicate(messages)` holds.
+   * @param {(messages: any[]) => boolean} predicate
+   * @param {string} what for the timeout message
+   * @param {number} [timeoutMs]
+   */
+  waitFor(predicate, what, timeoutMs = 10_000) {
+    if (predicate(this.messages)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate(this.messages)) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve(undefined);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages.slice(-5))}`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+    });
+  }
+
+  /** @param {number} count */
+  waitForEvents(count, timeoutMs = 10_000) {
+    return this.waitFor((messages) => messages.filter((m) => m.type === "event").length >= count, `${count} events`, timeoutMs);
+  }
+
+  /** Resolves once `live` arrived (the greeting is over). */
+  ready() {
+    return this.waitFor((messages) => messages.some((m) => m.type === "live"), "the live message");
+  }
+
+  /** @param {string} text */
+  send(text) {
+    this.socket.send(text);
+  }
+
+  close() {
+    if (!this.closed) this.socket.close(1000, "done");
+  }
+}
+
+/**
+ * Polls `check` until it returns a truthy value.
+ * @template T
+ * @param {() => Promise<T>} check
+ * @param {string} what
+ * @param {number} [timeoutMs]
+ * @returns {Promise<T>}
+ */
+export async function eventually(check, what, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * The emulator's authenticated upstream connections.
+ * @param {{ control: { state(): Promise<any> } }} emu
+ * @returns {Promise<any[]>}
+ */
+export async function upstreamConnections(emu) {
+  const state = await emu.control.state();
+  return state.connections.filter((/** @type {any} */ connection) => connection.authenticated);
+}

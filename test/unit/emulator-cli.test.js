@@ -56,7 +56,7 @@ describe("emulator CLI", () => {
   it("prints usage with --help and fails on unknown options", async () => {
     const help = await run(["--help"]);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: node test\/emulator\/cli\.js/);
+    assert.match(help.stdout, /^Usage: node emulator\/cli\.js/);
     const bad = await run(["--bogus"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /bogus/);

@@ -1,5 +1,5 @@
-import { equal, ok } from "../assert.js";
-import { sleep } from "../wait.js";
+import { equal } from "../assert.js";
+import { waitFor } from "../wait.js";
 import { closedWithin, withServer, type SocketIOScenario } from "./context.js";
 
 /**
@@ -40,9 +40,8 @@ function malformed(payload: string, upstream: string): SocketIOScenario {
         equal(info.wasConnected, true);
         equal(p.closes.length, 1);
         equal(p.events.length, 0, `the malformed packet produced an event: ${JSON.stringify(p.events)}`);
-        await sleep(20);
-        const engine = (await server.log()).engines[0];
-        ok(engine?.closedAt, "the connection was left open");
+        // The server sees the close a moment after the client; wait for it (a busy machine can take a while).
+        await waitFor(async () => (await server.log()).engines[0]?.closedAt, 3000, "the server to see the connection closed");
       }),
   };
 }

@@ -15,4 +15,4 @@ export { handleWebhook, type HandleWebhookOptions, type VerifiedWebhook, type We
 export { webhookEventKey, type KeyedEvent } from "./event-key.js";
 export { webhookEventDigest } from "./event-digest.js";
 export { RecentKeys, type RecentKeysOptions } from "./recent-keys.js";
-export { EventDeduper, type DeliverySource, type EventDeduperOptions } from "./event-deduper.js";
+export { EventDeduper, type DeliverySource, type EventDeduperOptions } from "./dedupe.js";

@@ -1,10 +1,107 @@
 import { RTMError } from "../core/errors.js";
-import { WEBHOOK_HEADERS } from "./headers.js";
-import { parseWebhookBody, type WebhookEvent } from "./parse.js";
-import { DEFAULT_WEBHOOK_MAX_BYTES, readBody } from "./read-body.js";
-import { parseWebhookSignature } from "./signature.js";
-import { parseWebhookTimestamp } from "./timestamp.js";
-import { verifyWebhook } from "./verify.js";
+import type { RTMEventName } from "../crisp/catalog.js";
+import type { RTMPayload } from "../crisp/payloads.js";
+import { parseWebhookSignature, parseWebhookTimestamp, verifyWebhook, WEBHOOK_HEADERS, webhookError } from "./verify.js";
+
+/*
+ * A web hook as a `Request`, in reading order: reading the body within a size limit, parsing the JSON
+ * envelope, and handleWebhook, which checks the headers, verifies the body (verify.ts) and parses it.
+ */
+
+/** Default largest accepted web hook body: 1 MiB (Crisp's are a few kilobytes). */
+export const DEFAULT_WEBHOOK_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Reads a request body as raw bytes, at most `maxBytes` of them. Throws `payload_too_large` (413) beyond
+ * that (a too large `Content-Length` is refused before reading), `webhook_invalid` (400) when the body was
+ * already consumed or cannot be read.
+ */
+async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (request.bodyUsed) throw webhookError("webhook_invalid", "the request body was already read");
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const stream = request.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(() => undefined);
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof RTMError) throw error;
+    throw webhookError("webhook_invalid", "the request body could not be read", error);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function tooLarge(maxBytes: number): RTMError {
+  return new RTMError("payload_too_large", `the web hook body is larger than ${maxBytes} bytes`, { status: 413 });
+}
+
+/**
+ * An event name with its payload, one member per catalogued name, so that checking `event` narrows `data`.
+ * Names Crisp adds later pass through unchanged (their `data` is then a plain object), as with socket events.
+ */
+export type WebhookEvent = { [K in RTMEventName]: { event: K; data: RTMPayload<K> } }[RTMEventName];
+
+/** A web hook body: `{ website_id, event, data, timestamp }`. */
+export type WebhookEnvelope = WebhookEvent & {
+  /** The website the event belongs to; null when the body has none. */
+  website_id: string | null;
+  /** The body's own timestamp (milliseconds since the epoch, per Crisp); null when it has none. */
+  timestamp: number | null;
+};
+
+/**
+ * Parses and checks a web hook body (UTF-8 JSON). Throws `webhook_invalid` (400) when it is not JSON or not
+ * `{ event: string, data: object, website_id?: string, timestamp?: number }`. Verify the signature first.
+ */
+export function parseWebhookBody(body: string | Uint8Array): WebhookEnvelope {
+  let value: unknown;
+  try {
+    const text = typeof body === "string" ? body : new TextDecoder("utf-8", { fatal: true }).decode(body);
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw webhookError("webhook_invalid", "the web hook body is not UTF-8 JSON", cause);
+  }
+  if (!isObject(value)) throw webhookError("webhook_invalid", "the web hook body is not a JSON object");
+  const { event, data, website_id: websiteId, timestamp } = value;
+  if (typeof event !== "string" || event === "" || event === "*" || event.startsWith("rtm:")) {
+    throw webhookError("webhook_invalid", "the web hook body has no valid event name");
+  }
+  if (!isObject(data)) throw webhookError("webhook_invalid", `the web hook body of ${event.slice(0, 60)} has no data object`);
+  if (websiteId !== undefined && websiteId !== null && typeof websiteId !== "string") {
+    throw webhookError("webhook_invalid", "the web hook body's website_id is not a string");
+  }
+  if (timestamp !== undefined && timestamp !== null && !Number.isFinite(timestamp)) {
+    throw webhookError("webhook_invalid", "the web hook body's timestamp is not a number");
+  }
+  return {
+    event,
+    data,
+    website_id: websiteId ?? null,
+    timestamp: typeof timestamp === "number" ? timestamp : null,
+  } as WebhookEnvelope;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** Options of {@link handleWebhook}. */
 export interface HandleWebhookOptions {

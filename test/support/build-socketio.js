@@ -8,7 +8,7 @@
 import { build } from "vite";
 
 /** Where the bundle is written. */
-export const SOCKETIO_BUNDLE = ".cache/socketio/index.js";
+const SOCKETIO_BUNDLE = ".cache/socketio/index.js";
 
 /** Builds {@link SOCKETIO_BUNDLE}. */
 export async function buildSocketIO() {

@@ -5,8 +5,8 @@ import { createServer } from "node:http";
 import { Readable } from "node:stream";
 
 /** The web hook entry the tests exercise (`npm run build` makes it), and the client entry. */
-export const BUNDLE_URL = new URL("../../dist/webhook.js", import.meta.url).href;
-export const CLIENT_URL = new URL("../../dist/crisp-rtm.js", import.meta.url).href;
+const BUNDLE_URL = new URL("../../dist/webhook.js", import.meta.url).href;
+const CLIENT_URL = new URL("../../dist/crisp-rtm.js", import.meta.url).href;
 
 /** @typedef {typeof import("../../src/webhook/index.js") & Pick<typeof import("../../src/index.js"), "CrispRTM">} Library */
 /** @typedef {import("../../src/index.js").RTMError} RTMErrorType */

@@ -76,6 +76,12 @@ const median = (values) => {
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–");
 /** @param {number} value */
 const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "–");
+/**
+ * Median of the per-round cost ratios `other / crisp-rtm` (the rounds run the clients back to back, so on a busy
+ * machine this is steadier than a ratio of medians).
+ * @param {number[]} ours @param {number[]} theirs
+ */
+const pairedRatio = (ours, theirs) => median(ours.map((value, round) => (theirs[round] ?? NaN) / value).filter(Number.isFinite));
 
 /**
  * Prints a markdown table.
@@ -502,18 +508,24 @@ function report() {
     const f = results.cpu;
     table(
       `Client cost without a network (Node; a fake WebSocket feeds ${PLAN.cpu.count.toLocaleString("en-US")} frames, 64 KiB at a time; process CPU time, median of ${PLAN.cpu.runs})`,
-      ["client", "ns per event", "wall ns per event", "events/s (CPU only)", "vs socket.io-client", "vs raw"],
+      ["client", "ns per event", "wall ns per event", "events/s (CPU only)", "vs socket.io-client", "paired", "vs raw"],
       ["crisp-rtm", "socket.io-client", "raw"].map((kind) => [
         kind === "raw" ? "raw (JSON.parse only)" : kind,
         fixed(f[kind].nsPerEvent),
         fixed(f[kind].wallNsPerEvent),
         fixed(1e9 / f[kind].nsPerEvent),
         ratio(f["socket.io-client"].nsPerEvent / f[kind].nsPerEvent),
+        ratio(pairedRatio(f[kind].samples, f["socket.io-client"].samples)),
         ratio(f.raw.nsPerEvent / f[kind].nsPerEvent),
       ]),
     );
     const vsSocketIO = f["socket.io-client"].nsPerEvent / f["crisp-rtm"].nsPerEvent;
-    summary.push(["throughput node (CPU only): ≥ 1.0× socket.io-client", ratio(vsSocketIO), met(vsSocketIO >= GOALS.vsSocketIO)]);
+    const vsSocketIOPaired = pairedRatio(f["crisp-rtm"].samples, f["socket.io-client"].samples);
+    summary.push([
+      "throughput node (CPU only): ≥ 1.0× socket.io-client (medians; paired)",
+      `${ratio(vsSocketIO)}; ${ratio(vsSocketIOPaired)}`,
+      met(vsSocketIO >= GOALS.vsSocketIO && vsSocketIOPaired >= GOALS.vsSocketIO),
+    ]);
   }
 
   if (results.cpuChromium) {
@@ -521,7 +533,7 @@ function report() {
     const cpuClock = f.clock !== "wall";
     table(
       `Client cost without a network (${results.chromium ?? "Chromium"}; a fake WebSocket in the page feeds ${f.count.toLocaleString("en-US")} frames, 64 KiB at a time; ${cpuClock ? "renderer main-thread CPU" : "wall time"}, median of ${PLAN.cpuChromium.runs})`,
-      ["client", "ns per event", "min", "max", ...(cpuClock ? ["wall ns per event"] : []), "events/s (CPU only)", "vs socket.io-client", "vs raw"],
+      ["client", "ns per event", "min", "max", ...(cpuClock ? ["wall ns per event"] : []), "events/s (CPU only)", "vs socket.io-client", "paired", "vs raw"],
       ["crisp-rtm", "socket.io-client", "raw"].map((kind) => [
         kind === "raw" ? "raw (JSON.parse only)" : kind,
         fixed(f[kind].nsPerEvent),
@@ -530,16 +542,22 @@ function report() {
         ...(cpuClock ? [fixed(f[kind].wallNsPerEvent)] : []),
         fixed(1e9 / f[kind].nsPerEvent),
         ratio(f["socket.io-client"].nsPerEvent / f[kind].nsPerEvent),
+        ratio(pairedRatio(f[kind].samples, f["socket.io-client"].samples)),
         ratio(f.raw.nsPerEvent / f[kind].nsPerEvent),
       ]),
     );
     const vsSocketIO = f["socket.io-client"].nsPerEvent / f["crisp-rtm"].nsPerEvent;
+    const vsSocketIOPaired = pairedRatio(f["crisp-rtm"].samples, f["socket.io-client"].samples);
     const vsRaw = f.raw.nsPerEvent / f["crisp-rtm"].nsPerEvent;
     // Next to the real-socket Chromium rows when there are some.
     let at = summary.length;
     for (const [index, row] of summary.entries()) if (String(row[0]).startsWith("throughput chromium:")) at = index + 1;
     summary.splice(at, 0,
-      ["throughput chromium (CPU only): ≥ 1.0× socket.io-client", ratio(vsSocketIO), met(vsSocketIO >= GOALS.vsSocketIO)],
+      [
+        "throughput chromium (CPU only): ≥ 1.0× socket.io-client (medians; paired)",
+        `${ratio(vsSocketIO)}; ${ratio(vsSocketIOPaired)}`,
+        met(vsSocketIO >= GOALS.vsSocketIO && vsSocketIOPaired >= GOALS.vsSocketIO),
+      ],
       ["throughput chromium (CPU only): ≥ 0.8× raw", ratio(vsRaw), met(vsRaw >= GOALS.vsRaw)],
     );
   }

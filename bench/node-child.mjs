@@ -145,13 +145,12 @@ async function memory(options) {
 
       // A fresh client's first `events` events, then the next `events` on the same client (a leak would show there).
       const { client, flood } = await openFlooded(kind);
-      let start = await settledHeap();
+      const start = await settledHeap();
       await flood(events);
-      let now = await settledHeap();
-      results[kind]?.growth.push(now - start);
-      start = now;
+      const afterFirst = await settledHeap();
+      results[kind]?.growth.push(afterFirst - start);
       await flood(events);
-      results[kind]?.steady.push((await settledHeap()) - start);
+      results[kind]?.steady.push((await settledHeap()) - afterFirst);
       client.close();
       await sleep(300);
     }

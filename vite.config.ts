@@ -28,7 +28,8 @@ function packageDir(name: Shimmed, from?: string): string {
 /**
  * Replaces whole modules of engine.io-client, engine.io-parser, socket.io-parser and
  * @socket.io/component-emitter that the bundle never runs or carries twice (HTTP long-polling, WebTransport,
- * base64/Blob codecs, binary attachments, a URI regex, a second emitter) with the small modules of src/shims/,
+ * base64/Blob codecs, binary attachments, a URI regex, the query-string parser, the global-object fallbacks,
+ * a second emitter) with the small modules of src/shims/,
  * at module boundaries, like a package's `browser` field: no dependency's text is edited. Matching is by
  * resolved file, so only those exact files are replaced; the build fails if some of them are met and others
  * not (a dependency reshuffle must be looked at, not ignored). Shims reach a package's own files with

@@ -110,7 +110,9 @@ function openRaw({ endpoint, token, onEvent }) {
   const authentication = `42${JSON.stringify(["authentication", { username: token.identifier, password: token.key, tier: "plugin", events: [EVENT] }])}`;
   /** @type {(() => void)[]} */
   const onClose = [];
-  ws.addEventListener("close", () => onClose.forEach((listener) => listener()));
+  ws.addEventListener("close", () => {
+    for (const listener of onClose) listener();
+  });
   return new Promise((resolve, reject) => {
     ws.onmessage = ({ data }) => {
       if (data.startsWith("42")) {

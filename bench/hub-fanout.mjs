@@ -51,7 +51,11 @@ function probeThread({ urls }) {
   });
   port.on("message", (/** @type {{ expect?: number, close?: boolean }} */ command) => {
     if (command.close) {
-      void Promise.all(sockets).then((all) => all.forEach((socket) => socket.close(1000, "done"))).then(() => process.exit(0));
+      void Promise.all(sockets)
+        .then((all) => {
+          for (const socket of all) socket.close(1000, "done");
+        })
+        .then(() => process.exit(0));
       return;
     }
     received = urls.map(() => 0);

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Size check of the published bundles (issue 8): gzip (node:zlib, level 9) of minified code. The client entry
+ * Size check of the published bundles (issues 8 and 14): gzip (node:zlib, level 9) of minified code. The client entry
  * `dist/crisp-rtm.js` (engine.io-client and socket.io-parser inlined) must stay within GOAL however it is
  * measured:
  *   - file:   the file as published, whole, as a browser downloads it;
@@ -18,8 +18,11 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const BUNDLE = "dist/crisp-rtm.js";
-/** Issue 8's budget for the complete client bundle, min + gzip, in bytes. */
-export const GOAL = 10_000;
+/**
+ * Budget for the complete client bundle, min + gzip, in bytes (issue 14: with the dependencies bundled as
+ * published, whole modules swapped by src/shims/ but no text of theirs edited).
+ */
+export const GOAL = 12_000;
 
 /** @param {Uint8Array | string} data */
 const gzipSize = (data) => gzipSync(data, { level: 9 }).length;

@@ -68,9 +68,14 @@ export class SocketIOSession {
   #connected = false;
   #closed = false;
   #sid: string | undefined;
+  /** The packet the decoder has just emitted (public `add()` + `decoded`), handled once `add()` returns. */
+  #decoded: Packet | undefined;
 
   constructor(options: SessionOptions) {
     this.#options = options;
+    this.#decoder.on("decoded", (packet: Packet) => {
+      this.#decoded = packet;
+    });
   }
 
   /** True once the namespace CONNECT was acknowledged and until the session ends. */
@@ -132,6 +137,12 @@ export class SocketIOSession {
   send(name: string, ...args: unknown[]): boolean {
     if (RESERVED_EVENTS.has(name)) throw new TypeError(`"${name}" is a reserved event name`);
     const engine = this.#engine;
+    // `_hasPingExpired` is engine.io-client's one private API used here (socket.io-client's `emit` makes the same
+    // call): no public one says that the heartbeat deadline has passed while its timer has not fired yet (a
+    // suspended laptop, a throttled tab), and without it `send()` would report success for a frame written to a
+    // dead connection. If a release renames it, this line throws a TypeError on every `send()` (the build's
+    // terser pass keeps the name; test/node/shims.test.js and the session tests fail), and the session must
+    // then fall back to `readyState` alone, which misses that window.
     if (!engine || !this.connected || engine._hasPingExpired()) return false;
     this.#write({ type: PacketType.EVENT, nsp: "/", data: [name, ...args] });
     return true;
@@ -183,15 +194,17 @@ export class SocketIOSession {
       this.#finish("parse error", "an empty or binary packet");
       return;
     }
-    let packet: Packet;
     try {
-      // What Decoder#add does with a text packet that is not binary, minus its "decoded" event round trip.
-      packet = (this.#decoder as unknown as { decodeString(data: string): Packet }).decodeString(data);
+      // Binary packet types were refused above, so a text packet is decoded and emitted (`decoded`) at once.
+      this.#decoder.add(data);
     } catch (cause) {
       this.#finish("parse error", `malformed packet: ${describe(cause)}`, cause);
       return;
     }
-    this.#onPacket(packet);
+    // Handled outside the try: only the decoder's own exceptions are parse errors.
+    const packet = this.#decoded;
+    this.#decoded = undefined;
+    if (packet) this.#onPacket(packet);
   }
 
   #onPacket(packet: Packet): void {

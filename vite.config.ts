@@ -14,7 +14,7 @@ type Shimmed = "engine.io-client" | "engine.io-parser" | "socket.io-parser" | "@
 
 /**
  * A package's directory, found from its CommonJS entry (`<dir>/build/cjs/index.js`, `<dir>/lib/cjs/index.js`).
- * Any version is accepted: the lock file pins what is built, and test/node/shims.test.js holds each shim to the
+ * Any version is accepted: the lock file pins what is built, and test/unit/shims.test.js holds each shim to the
  * installed original (src/shims/README.md, "Taking an update").
  */
 function packageDir(name: Shimmed, from?: string): string {

@@ -5,7 +5,7 @@
 // browsers and workers, Deno, workerd, Node >= 20) has `globalThis` and `Promise`, where those chains end at
 // `globalThis` and `Promise.resolve().then(cb)`, the values exported here. The cookie jar exists only in the
 // Node build (and is created only with `withCredentials`, which crisp-rtm never sets).
-// test/node/shims.test.js compares every export with the original's.
+// test/unit/shims.test.js compares every export with the original's.
 
 /** @type {(callback: () => void, setTimeoutFn?: unknown) => void} */
 export const nextTick = (callback) => {

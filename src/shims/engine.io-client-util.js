@@ -7,7 +7,7 @@
 //   `transport.name === "polling"` first), and randomString only the `timestampRequests` query parameter;
 //   crisp-rtm's only transport is a WebSocket and it never sets that option. Both are unreachable; if that ever
 //   changed they throw, and the session turns the exception into a clean close (never a silent difference).
-// test/node/shims.test.js compares pick and installTimerFunctions with the originals.
+// test/unit/shims.test.js compares pick and installTimerFunctions with the originals.
 
 /**
  * @param {Record<string, unknown>} obj

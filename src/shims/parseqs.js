@@ -4,7 +4,7 @@
 // - decode runs only when `opts.query` is a string: crisp-rtm passes no `query` option, and the origin it gives
 //   the Socket has no query (parseuri.js returns `query: ""`, which the Socket ignores). Unreachable; if that
 //   ever changed it throws, so a difference can never pass silently.
-// test/node/shims.test.js compares encode with the original.
+// test/unit/shims.test.js compares encode with the original.
 
 /** @param {Record<string, unknown>} obj */
 export function encode(obj) {

@@ -141,7 +141,7 @@ export class SocketIOSession {
     // call): no public one says that the heartbeat deadline has passed while its timer has not fired yet (a
     // suspended laptop, a throttled tab), and without it `send()` would report success for a frame written to a
     // dead connection. If a release renames it, this line throws a TypeError on every `send()` (the build's
-    // terser pass keeps the name; test/node/shims.test.js and the session tests fail), and the session must
+    // terser pass keeps the name; test/unit/shims.test.js and the session tests fail), and the session must
     // then fall back to `readyState` alone, which misses that window.
     if (!engine || !this.connected || engine._hasPingExpired()) return false;
     this.#write({ type: PacketType.EVENT, nsp: "/", data: [name, ...args] });

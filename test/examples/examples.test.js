@@ -81,7 +81,7 @@ function printsMessages(commandOf) {
     try {
       await child.waitFor(/^connected/);
       const content = `hello from ${file}`;
-      await emulator.control.inject({ event: "message:send", payload: { type: "text", content } });
+      await emulator.control.inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content } });
       await child.waitFor(new RegExp(`^visitor in session_\\S+: ${content}$`));
       child.process.kill("SIGINT");
       assert.equal(await child.exited, 0, `${file} exits 0 on Ctrl+C\n${child.output()}`);
@@ -139,7 +139,7 @@ async function inChromium(file) {
     await page.$eval("input[name=restBase]", (input, url) => { input.value = url; }, demo.emulator.restUrl);
     await page.click("button");
     await page.waitForFunction(() => document.querySelector("#log")?.textContent?.includes("connected"), { timeout: 15_000 });
-    await demo.emulator.control.inject({ event: "message:send", payload: { type: "text", content: "hello from the page" } });
+    await demo.emulator.control.inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content: "hello from the page" } });
     await page.waitForFunction(() => /visitor in session_\S+: hello from the page/.test(document.querySelector("#log")?.textContent ?? ""), { timeout: 15_000 });
     assert.deepEqual(errors, []);
   } finally {

@@ -74,6 +74,8 @@ const steps = [
   { name: "package", run: async () => check(await npx("publint", "--strict")) },
   { name: "package", run: async () => check(await npx("attw", "--pack", ".", "--profile", "esm-only")) },
   { name: "package", run: async () => check(await npx("deno", "publish", "--dry-run", "--allow-dirty", "--quiet")) },
+  // API reference: every exported name of every entry has a doc comment (typedoc.config.mjs).
+  { name: "docs", run: async () => check(await npx("typedoc", "--emit", "none")) },
   { name: "node", run: () => nodeTests("node", ["test/unit"]) },
   {
     name: "browser",
@@ -122,6 +124,14 @@ const steps = [
     run: async () => {
       const { caPath } = await prepareRuntimes();
       return nodeTests("workerd", ["test/runtimes/workerd"], { NODE_EXTRA_CA_CERTS: caPath });
+    },
+  },
+  {
+    // Every file of demo/examples/ in its runtime (Node, Deno, Chromium, workerd) against the emulator.
+    name: "examples",
+    run: async () => {
+      ensureChromium();
+      return nodeTests("examples", ["test/examples"]);
     },
   },
   // Size budget of the client entry (min + gzip, 10,000 B however measured), printed beside socket.io-client's.

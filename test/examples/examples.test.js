@@ -149,7 +149,8 @@ async function inChromium(file) {
 }
 
 /**
- * Bundles a Worker as wrangler does (`crisp-rtm` from dist/) and starts it in Miniflare with some bindings.
+ * Bundles a Worker as wrangler does (esbuild; `crisp-rtm` is this package itself, resolved by name through
+ * package.json `exports`, as from node_modules in a project) and starts it in Miniflare with some bindings.
  * @param {string} file
  * @param {Record<string, string>} bindings
  */
@@ -158,7 +159,6 @@ async function startWorker(file, bindings) {
   await build({
     entryPoints: [`${DIR}/${file}`], bundle: true, format: "esm", platform: "neutral", target: "es2022",
     conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"], outfile, logLevel: "warning",
-    alias: { "crisp-rtm/webhook": `${ROOT}dist/webhook.js`, "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`, "crisp-rtm": `${ROOT}dist/crisp-rtm.js` },
   });
   const { Miniflare } = await import("miniflare");
   const mf = new Miniflare({ modules: true, scriptPath: outfile, compatibilityDate: "2026-04-01", bindings, port: 0, host: "127.0.0.1" });

@@ -251,6 +251,17 @@ test("README code blocks tagged with a file of demo/examples are that file", () 
   for (const [, path, text] of blocks) assert.equal(text, readFileSync(`${ROOT}${path}`, "utf8"), `${path} in README.md`);
 });
 
+test("the TypeScript examples type-check: Deno's with deno check, the Workers' with tsc (strict)", { timeout: 120_000 }, async () => {
+  const ts = EXAMPLES.map(({ file }) => file).filter((file) => file.endsWith(".ts"));
+  const forDeno = ts.filter((file) => readFileSync(`${DIR}/${file}`, "utf8").includes("Deno."));
+  const forWorkers = ts.filter((file) => !forDeno.includes(file));
+  const deno = startProcess({ command: DENO, args: ["check", ...forDeno], env: { NO_COLOR: "1" } });
+  assert.equal(await deno.exited, 0, deno.output());
+  const tscArgs = ["--ignoreConfig", "--noEmit", "--strict", "--exactOptionalPropertyTypes", "--target", "ES2022", "--module", "ESNext", "--moduleResolution", "bundler", "--lib", "ES2022,DOM", "--skipLibCheck"];
+  const tsc = startProcess({ command: `${ROOT}node_modules/.bin/tsc`, args: [...tscArgs, ...forWorkers], env: {} });
+  assert.equal(await tsc.exited, 0, tsc.output());
+});
+
 for (const example of EXAMPLES) {
   test(`demo/examples/${example.file} runs against the emulator${example.tls ? " (WSS, local CA)" : ""}`, { timeout: 90_000 }, async () => {
     if (example.run === inChromium) {

@@ -89,6 +89,15 @@ rtm.on("message:sent", () => {});
   }
 });
 
+test("one TypeScript: npx tsc, package.json and the README's Dependencies table name the same version", async () => {
+  const { stdout } = await exec(join(ROOT, "node_modules/.bin/tsc"), ["--version"], ROOT);
+  const readme = await readFile(join(ROOT, "README.md"), "utf8");
+  const named = /^\| `typescript` (\S+) \|/m.exec(readme)?.[1];
+  assert.equal(stdout.trim(), `Version ${manifest.devDependencies.typescript}`);
+  assert.equal(named, manifest.devDependencies.typescript);
+  assert.equal(manifest.devDependencies["@typescript/typescript6"], undefined, "no second TypeScript");
+});
+
 test("the README that ships has no link or image that breaks outside this repository", async () => {
   const readme = await readFile(join(project.dir, "node_modules", manifest.name, "README.md"), "utf8");
   const targets = [

@@ -106,6 +106,10 @@ async function main() {
     `  control  ${emu.controlUrl}/state`,
     ...(emu.certs ? [`  CA       ${emu.certs.caPath}`] : []),
     ...emu.tokens.map((t) => `  token    ${t.identifier} (${t.tier}) websites ${t.websites.join(", ")}`),
+    `  traffic  ${rate} generated events per second${rate === 0 ? "" : " (--rate 0: none)"}`,
+    "For the examples of demo/examples (README, \"Runnable examples\"):",
+    ...(emu.tokens[0] ? [`  export CRISP_IDENTIFIER=${emu.tokens[0].identifier} CRISP_KEY=${emu.tokens[0].key} CRISP_REST_BASE=${emu.restUrl}`] : []),
+    ...(emu.certs ? [`  export NODE_EXTRA_CA_CERTS=${emu.certs.caPath}   # Node, wrangler; Deno: --cert ${emu.certs.caPath}`] : []),
     "Press Ctrl+C to stop.",
     "",
   ].join("\n"));

@@ -161,8 +161,15 @@ async function startWorker(file, bindings) {
     conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"], outfile, logLevel: "warning",
   });
   const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({ modules: true, scriptPath: outfile, compatibilityDate: "2026-04-01", bindings, port: 0, host: "127.0.0.1" });
-  return { mf, url: await mf.ready };
+  /** @type {string[]} */
+  const logs = [];
+  const mf = new Miniflare({
+    modules: true, scriptPath: outfile, compatibilityDate: "2026-04-01", bindings, port: 0, host: "127.0.0.1",
+    handleStructuredLogs: ({ message }) => {
+      logs.push(message); // the Worker's console, checked by the tests
+    },
+  });
+  return { mf, url: await mf.ready, logs };
 }
 
 /** GET / answers the next visitor message: injected until the answer comes. @param {string} file @param {Emulator} emulator */
@@ -184,9 +191,10 @@ async function inWorkerd(file, emulator) {
 
 /** POST /crisp/hooks over the loopback: the emulator's signed hook → 204, a forged one → 401. @param {string} file @param {Emulator} emulator */
 async function hooksInWorkerd(file, emulator) {
-  const { mf, url } = await startWorker(file, { CRISP_HOOK_SECRET: HOOK_SECRET });
+  const { mf, url, logs } = await startWorker(file, { CRISP_HOOK_SECRET: HOOK_SECRET });
   try {
     await postHooks(emulator, new URL("/crisp/hooks", url).href);
+    assert.deepEqual(logs.filter((line) => line.includes("session_hook_1")), [`${emulator.tokens[0]?.websites[0]} session_hook_1 a hook for the listeners`]);
     assert.equal((await mf.dispatchFetch(new URL("/elsewhere", url))).status, 404);
   } finally {
     await mf.dispose();

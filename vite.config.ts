@@ -167,7 +167,8 @@ export default defineConfig(({ mode }) => {
       minify: "oxc",
       // terserPass prints the final sizes.
       reportCompressedSize: false,
-      rolldownOptions: { output: { minify: true, postBanner: `/* @ts-self-types="./${entry.types}" */` } },
+      // No PLUGIN_TIMINGS notice: the terser pass is slow on purpose (it is what fits the size budget).
+      rolldownOptions: { checks: { bundlerTimings: false }, output: { minify: true, postBanner: `/* @ts-self-types="./${entry.types}" */` } },
       lib: { entry: entry.source, formats: ["es"], fileName: () => entry.file },
     },
   };

@@ -28,6 +28,21 @@ function emulatorManagerPlugin() {
   };
 }
 
+/**
+ * The default reporter without its progress line while no test file has finished: in a terminal that is not
+ * interactive (npm test's output, CI logs) that first line reads "0/N test files | 0 passed, 0 failed" and
+ * stays on screen like a result. Later progress lines, with real counts, are kept.
+ * @returns {import("@web/test-runner").Reporter}
+ */
+function progressAfterFirstFile() {
+  const reporter = defaultReporter();
+  const progress = reporter.getTestProgress?.bind(reporter);
+  return {
+    ...reporter,
+    getTestProgress: (args) => (progress && args.sessions.some((session) => session.status === "FINISHED") ? progress(args) : []),
+  };
+}
+
 export default {
   files: process.env.WTR_FILES ? process.env.WTR_FILES.split(",") : ["test/browser/**/*.test.ts", "test/runtimes/chromium/**/*.test.ts"],
   nodeResolve: { browser: true, exportConditions: ["browser", "production"] },
@@ -54,5 +69,5 @@ export default {
       },
     }),
   ],
-  reporters: [defaultReporter(), summaryReporter({ flatten: false }), countReporter(".cache/results/browser.json")],
+  reporters: [progressAfterFirstFile(), summaryReporter({ flatten: false }), countReporter(".cache/results/browser.json")],
 };

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index.js";
+import { CLI_DEFAULTS } from "./options.js";
 
 const USAGE = `Usage: node emulator/cli.js [options]
 
@@ -16,9 +17,10 @@ The first stdout line is a JSON object: {"restUrl","rtmUrl","controlUrl","tokens
 Options:
   --tls                 HTTPS/WSS with a certificate signed by a local CA
   --host <addr>         bind address (default 127.0.0.1)
-  --rest-port <n>       REST + control port (default 0: any free port)
-  --rtm-port <n>        RTM port (default 0: any free port)
-  --rate <n>            generated conversation events per second (default 0: off)
+  --rest-port <n>       REST + control port (default ${CLI_DEFAULTS.restPort}, as npm start; 0: any free port)
+  --rtm-port <n>        RTM port (default ${CLI_DEFAULTS.rtmPort}, as npm start; 0: any free port)
+  --any-port            any free ports instead of the defaults (what scripts and tests want)
+  --rate <n>            generated conversation events per second (default ${CLI_DEFAULTS.rate}; 0: off)
   --seed <n>            seed of the conversation generator (default 1)
   --tokens <file.json>  tokens: [{"identifier","key","websites":[...],"tier":"plugin"}]
   --auth-timeout <ms>   authentication deadline (default 10000, 0 = none)
@@ -61,7 +63,7 @@ async function main() {
       tokens: { type: "string" }, "auth-timeout": { type: "string" }, limit: { type: "string" },
       "limit-mode": { type: "string" }, "ping-interval": { type: "string" }, "ping-timeout": { type: "string" },
       "rtm-path": { type: "string" }, "cert-dir": { type: "string" }, log: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
+      "any-port": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -75,8 +77,9 @@ async function main() {
     if (value !== undefined) Object.assign(options, { [key]: value });
   };
   set("host", values.host);
-  set("restPort", number(values["rest-port"], "rest-port"));
-  set("rtmPort", number(values["rtm-port"], "rtm-port"));
+  const anyPort = values["any-port"] === true;
+  set("restPort", number(values["rest-port"], "rest-port") ?? (anyPort ? 0 : CLI_DEFAULTS.restPort));
+  set("rtmPort", number(values["rtm-port"], "rtm-port") ?? (anyPort ? 0 : CLI_DEFAULTS.rtmPort));
   set("authTimeoutMs", number(values["auth-timeout"], "auth-timeout"));
   set("connectionLimit", number(values.limit, "limit"));
   set("limitMode", values["limit-mode"]);
@@ -85,11 +88,9 @@ async function main() {
   set("rtmPath", values["rtm-path"]);
   set("certDir", values["cert-dir"]);
   if (values.tokens !== undefined) options.tokens = await readTokens(values.tokens);
-  const rate = number(values.rate, "rate");
+  const rate = number(values.rate, "rate") ?? CLI_DEFAULTS.rate;
   const seed = number(values.seed, "seed");
-  if (rate !== undefined || seed !== undefined) {
-    options.traffic = { ...(rate === undefined ? {} : { rate }), ...(seed === undefined ? {} : { seed }) };
-  }
+  options.traffic = { rate, ...(seed === undefined ? {} : { seed }) };
 
   const emu = await startEmulator(options);
   const info = {
@@ -105,6 +106,10 @@ async function main() {
     `  control  ${emu.controlUrl}/state`,
     ...(emu.certs ? [`  CA       ${emu.certs.caPath}`] : []),
     ...emu.tokens.map((t) => `  token    ${t.identifier} (${t.tier}) websites ${t.websites.join(", ")}`),
+    `  traffic  ${rate} generated events per second${rate === 0 ? "" : " (--rate 0: none)"}`,
+    "For the examples of demo/examples (README, \"Runnable examples\"):",
+    ...(emu.tokens[0] ? [`  export CRISP_IDENTIFIER=${emu.tokens[0].identifier} CRISP_KEY=${emu.tokens[0].key} CRISP_REST_BASE=${emu.restUrl}`] : []),
+    ...(emu.certs ? [`  export NODE_EXTRA_CA_CERTS=${emu.certs.caPath}   # Node, wrangler; Deno: --cert ${emu.certs.caPath}`] : []),
     "Press Ctrl+C to stop.",
     "",
   ].join("\n"));
@@ -120,6 +125,10 @@ async function main() {
 }
 
 main().catch((error) => {
+  if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
+    process.stderr.write(`crisp-rtm emulator: ${error.message}. Is another emulator (or npm start) running? Stop it, or pass --any-port or --rest-port/--rtm-port.\n`);
+    process.exit(2);
+  }
   process.stderr.write(`crisp-rtm emulator: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
   process.exit(2);
 });

@@ -90,6 +90,13 @@ export const DEFAULT_TOKENS = Object.freeze([
   }),
 ]);
 
+/**
+ * What `npm run emulator` (the CLI) uses when no option says otherwise: the same ports as `npm start`, so a
+ * restart never invalidates a hub's `.dev.vars`, and a little generated traffic, so a subscriber sees events.
+ * `startEmulator()` itself keeps free ports and no traffic, which is what tests want.
+ */
+export const CLI_DEFAULTS = Object.freeze({ restPort: 4281, rtmPort: 4282, rate: 2 });
+
 const DEFAULT_CERT_DIR = fileURLToPath(new URL("../.cache/emulator-tls/", import.meta.url));
 
 /**

@@ -17,7 +17,7 @@ export interface DiscoveryOptions {
   tier?: CrispTier;
   /** Website id, required for the `website` tier. */
   websiteId?: string;
-  /** REST base URL; default {@link DEFAULT_REST_BASE}. */
+  /** REST base URL; default `https://api.crisp.chat/v1` (Crisp's own). */
   restBase?: string;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;

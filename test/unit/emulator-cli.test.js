@@ -4,6 +4,8 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { CLI_DEFAULTS } from "../../emulator/options.js";
+import { DEFAULT_PORTS } from "../../scripts/start.mjs";
 import { basicAuth, getJson, once } from "./emulator-helpers.js";
 
 const CLI = fileURLToPath(new URL("../../emulator/cli.js", import.meta.url));
@@ -24,7 +26,7 @@ async function run(args) {
 
 describe("emulator CLI", () => {
   it("prints one JSON line, serves discovery, and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, [CLI, "--rate", "20", "--auth-timeout", "500", "--limit", "3"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "--any-port", "--rate", "20", "--auth-timeout", "500", "--limit", "3"], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => { stderr += chunk; });
     const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
@@ -53,10 +55,32 @@ describe("emulator CLI", () => {
     assert.deepEqual(await exited, { code: 0, signal: null });
   });
 
+  it("generates a modest traffic by default, none with --rate 0", async () => {
+    /** @type {Array<[string[], number]>} */
+    const cases = [[[], 2], [["--rate", "0"], 0]];
+    for (const [args, rate] of cases) {
+      const child = spawn(process.execPath, [CLI, "--any-port", ...args], { stdio: ["ignore", "pipe", "ignore"] });
+      const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+      try {
+        const lines = createInterface({ input: child.stdout });
+        const [first] = await once(lines, "line", 10000).then((line) => [line]);
+        lines.close();
+        const state = await getJson(`${JSON.parse(first).controlUrl}/state`);
+        assert.equal(state.body.traffic.rate, rate, `rate with ${JSON.stringify(args)}`);
+      } finally {
+        child.kill("SIGTERM");
+      }
+      assert.equal(await exited, 0);
+    }
+  });
+
   it("prints usage with --help and fails on unknown options", async () => {
     const help = await run(["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: node emulator\/cli\.js/);
+    assert.deepEqual([CLI_DEFAULTS.restPort, CLI_DEFAULTS.rtmPort], [DEFAULT_PORTS.rest, DEFAULT_PORTS.rtm], "the ports of npm start");
+    assert.match(help.stdout, new RegExp(`--rest-port <n> +REST \\+ control port \\(default ${DEFAULT_PORTS.rest}, as npm start`));
+    assert.match(help.stdout, new RegExp(`--rtm-port <n> +RTM port \\(default ${DEFAULT_PORTS.rtm}, as npm start`));
     const bad = await run(["--bogus"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /bogus/);

@@ -13,7 +13,7 @@
  *               ceiling, so they tie; this tells their JavaScript apart
  * Prints a table per benchmark (medians of several runs, ratios) and a summary; writes the figures to
  * .cache/bench/results.json. Figures, not assertions: it is not part of `npm test`.
- * `node bench/run.mjs --only size,throughput,cpu,cpu-chromium,latency,recovery,memory` runs a subset; `--quick` fewer runs and
+ * `node bench/run.mjs --only size,throughput,cpu (or cpu-node),cpu-chromium,latency,recovery,memory` runs a subset; `--quick` fewer runs and
  * events; `--runtimes chromium,deno,workerd,node` and `--kinds crisp-rtm,socket.io-client,raw` narrow throughput.
  *
  * Throughput method: each client connects through bench/relay.js (a TCP relay in front of the emulator's RTM
@@ -323,7 +323,7 @@ async function main() {
       }
     }
 
-    if (wanted("cpu")) {
+    if (wanted("cpu") || wanted("cpu-node")) {
       console.log("cpu: Node (fake WebSocket)…");
       const { cpu: samples, wall } = await nodeChild("cpu", PLAN.cpu);
       results.cpu = Object.fromEntries(

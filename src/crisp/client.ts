@@ -112,8 +112,9 @@ export class CrispRTM {
     if (this.#state === "closed") return Promise.reject(this.#closedBy ?? closedError());
     if (this.#state === "ready") return Promise.resolve();
     this.#ready ??= deferred<void>();
+    const ready = this.#ready;
     if (this.#state === "idle") this.#start();
-    return this.#ready.promise;
+    return ready.promise;
   }
 
   /** Listens to a Crisp event; returns a function that removes the listener. */

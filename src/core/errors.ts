@@ -7,7 +7,6 @@ export type RTMErrorCode =
   | "insecure_endpoint"
   | "protocol_error"
   | "connection_failed"
-  | "connection_limit"
   | "payload_too_large"
   | "listener_error"
   | "unavailable_event"

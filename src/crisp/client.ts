@@ -396,14 +396,7 @@ export class CrispRTM {
     this.#session = undefined;
     clearTimeout(this.#timer);
     if (this.#state === "closed") return;
-    // A server that disconnects an authentication without a word: Crisp's answer to a token over its limit.
-    const kicked = info.reason === "io server disconnect" && this.#state === "authenticating";
-    const error = isRTMError(info.cause)
-      ? info.cause
-      : kicked
-        ? new RTMError("connection_limit", "kicked at authentication (connection limit)")
-        : this.#sessionError(info);
-    this.#onAttemptFailed(error, info, session.lastReceivedAt);
+    this.#onAttemptFailed(isRTMError(info.cause) ? info.cause : this.#sessionError(info), info, session.lastReceivedAt);
   }
 
   /** The error of a session that ended by itself; server-provided text is redacted. */

@@ -277,18 +277,16 @@ export class CrispRTM {
   #start(): void {
     this.#WebSocket = this.#options.WebSocket ?? globalThis.WebSocket;
     if (typeof this.#WebSocket !== "function") {
-      this.#fail(invalid("this runtime has no WebSocket: pass the WebSocket option (Node 20: node --experimental-websocket)"));
+      this.#fail(invalid("no WebSocket: pass the WebSocket option (Node 20: node --experimental-websocket)"));
       return;
     }
     this.#lifecycle("addEventListener");
     const ms = this.#options.firstConnectTimeoutMs;
-    if (ms < Infinity) this.#deadline = setTimeout(() => this.#firstConnectExpired(ms), ms);
+    // Past it: the last failure's code, and a message that says what kept failing.
+    const expired = (last = this.#lastError) =>
+      this.#fail(new RTMError(last?.code ?? "timeout", `no connection in ${ms} ms; last failure: ${last?.message}`, { cause: last }));
+    if (ms < Infinity) this.#deadline = setTimeout(expired, ms);
     void this.#attempt();
-  }
-
-  #firstConnectExpired(ms: number): void {
-    const last = this.#lastError;
-    this.#fail(new RTMError(last?.code ?? "timeout", `no connection in ${ms} ms; last failure: ${last?.message}`, { cause: last }));
   }
 
   #lifecycle(method: "addEventListener" | "removeEventListener"): void {

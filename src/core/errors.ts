@@ -84,7 +84,7 @@ export function isTlsTrustFailure(value: unknown): boolean {
   for (let depth = 0; value && depth < 4; depth += 1) {
     const v = value as { message?: unknown; code?: unknown; cause?: unknown; error?: unknown };
     if (/certificate|CERT_|UnknownIssuer|SSL/i.test(`${v.code} ${v.message ?? value}`)) return true;
-    value = v.cause ?? v.error;
+    value = v.cause ?? v.error ?? (v as { description?: unknown }).description;
   }
   return false;
 }

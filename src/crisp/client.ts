@@ -202,7 +202,9 @@ export class CrispRTM {
         const offs = names.map((name) =>
           this.on(name as RTMEventName, (payload: unknown) => push({ name, payload } as RTMEvent)),
         );
-        return () => offs.forEach((off) => off());
+        return () => {
+          for (const off of offs) off();
+        };
       },
       options,
       (done) => this.#streams.delete(done),

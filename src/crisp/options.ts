@@ -159,7 +159,7 @@ const RECONNECT: { [K in keyof ReconnectOptions]-?: Rule } = {
 const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   identifier: string,
   key: string,
-  tier: (value, name) => (TIERS.includes((value ??= "plugin") as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`)),
+  tier: (value = "plugin", name) => (TIERS.includes(value as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`)),
   websiteId: optional(string),
   restBase: optional(string, DEFAULT_REST_BASE),
   events: stringList,

@@ -402,8 +402,9 @@ export class CrispRTM {
   /** The error of a session that ended by itself; server-provided text is redacted. */
   #sessionError({ reason, description, cause }: SessionClose): RTMError {
     const tls = isTlsTrustFailure(cause) ? `: ${UNTRUSTED}` : "";
-    const details = cause === undefined ? {} : { cause: redactValue(cause, this.#redact) };
-    return new RTMError(SESSION_ERROR_CODES[reason] ?? "connection_failed", this.#redact(description) + tls, details);
+    return new RTMError(SESSION_ERROR_CODES[reason] ?? "connection_failed", this.#redact(description) + tls, {
+      cause: redactValue(cause, this.#redact),
+    });
   }
 
   #onAttemptFailed(error: RTMError, info?: SessionClose, lastReceivedAt = 0): void {

@@ -38,16 +38,14 @@ export function backoffDelay(failures: number, policy: BackoffPolicy, random: ()
  */
 export class RetryTracker {
   readonly #policy: RetryPolicy | false;
-  readonly #random: () => number;
   #failures = 0;
   #failuresAtReady = 0;
   #readyAt = 0;
   #since: number | undefined;
 
-  /** `policy` false: never retry. `random` is the jitter's source. */
-  constructor(policy: RetryPolicy | false, random: () => number = Math.random) {
+  /** `policy` false: never retry. */
+  constructor(policy: RetryPolicy | false) {
     this.#policy = policy;
-    this.#random = random;
   }
 
   /** Attempts failed in a row since the client was last ready (or since the start). */
@@ -84,6 +82,6 @@ export class RetryTracker {
   nextDelay(retryAfterMs = 0): number | undefined {
     const policy = this.#policy;
     if (policy === false || this.#failures >= policy.maxAttempts) return undefined;
-    return Math.max(backoffDelay(this.#failures, policy, this.#random), retryAfterMs);
+    return Math.max(backoffDelay(this.#failures, policy), retryAfterMs);
   }
 }

@@ -246,7 +246,7 @@ export class CrispRTM {
 
   #onListenerError(error: unknown, event: string): void {
     if (event === "rtm:error") return;
-    this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${event} threw`, { cause: error }));
+    this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${this.#redact(event).slice(0, 60)} threw`, { cause: error }));
   }
 
   #currentFilters(): Filters {

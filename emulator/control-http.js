@@ -24,6 +24,7 @@ export const CONTROL_ROUTES = Object.freeze({
   "no-connect-ack": "noConnectAck",
   "middleware-error": "middlewareError",
   "ignore-auth": "ignoreAuth",
+  "echo-credentials": "echoCredentials",
   malformed: "malformed",
   kick: "kick",
   "disconnect-all": "disconnectAll",

@@ -288,6 +288,19 @@ export class Control {
   }
 
   /**
+   * A hostile server or proxy that repeats the credentials back (true), or not (false): REST error `reason`s
+   * quote the Authorization header and the decoded identifier and key, `unauthorized` messages the username
+   * and password received. For testing that a client keeps them out of its errors and logs.
+   * @param {Toggle} body
+   */
+  async echoCredentials(body) {
+    const enabled = toggle(body, "echoCredentials");
+    this.#deps.rtm.echoCredentials = enabled;
+    this.#deps.restFaults.echoCredentials = enabled;
+    return { echoCredentials: enabled };
+  }
+
+  /**
    * Sends `frame` raw as an Engine.IO message (`4<frame>` on the wire) to every open session.
    * @param {{ frame: string } | string} body
    */
@@ -365,7 +378,11 @@ export class Control {
   }
 
   /**
-   * Replaces a token's websites (sockets pick the change up with `socket:bind {}`).
+   * Replaces a token's websites, as when websites install or remove the plugin. Like Crisp, a socket already
+   * authenticated without a room filter keeps the websites it was bound to: it gets nothing of a new website
+   * until it binds again (`socket:bind {}` re-reads them). A plugin token's sockets are told: one
+   * `plugin:subscription:updated` per added website, `{ website_id, plugin_id, subscribed: true }`, routed by
+   * token (not by room), to the sockets whose event filter has it; `notified` counts the deliveries.
    * @param {{ identifier: string, websites: string[] }} body
    */
   async tokenWebsites(body) {
@@ -374,9 +391,16 @@ export class Control {
     if (!Array.isArray(websites) || websites.some((w) => typeof w !== "string" || w === "")) {
       throw new ControlError("tokenWebsites: websites must be an array of ids");
     }
+    const before = this.#deps.registry.get(identifier)?.websites ?? [];
     const token = this.#deps.registry.setWebsites(identifier, websites);
     if (token === null) throw new ControlError(`unknown token ${identifier}`, 404);
-    return { identifier, websites: [...token.websites], tier: token.tier };
+    let notified = 0;
+    for (const website of token.websites.filter((w) => !before.includes(w))) {
+      if (token.tier !== "plugin") break;
+      const payload = { website_id: website, plugin_id: "emulator-plugin", subscribed: true };
+      notified += this.#deps.rtm.deliver({ name: "plugin:subscription:updated", payload, websiteId: null, token: identifier });
+    }
+    return { identifier, websites: [...token.websites], tier: token.tier, notified };
   }
 
   /**
@@ -412,6 +436,8 @@ export class Control {
     rtm.clearFaults();
     proxy.clearFaults();
     restFaults.set("ok", null, 1);
+    restFaults.echoCredentials = false;
+    rtm.echoCredentials = false;
     rest.releaseHeld();
     Object.assign(config, initial.config);
     traffic.configure(initial.trafficRate, initial.trafficSeed);

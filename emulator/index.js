@@ -104,7 +104,7 @@ async function listen(server, port, host) {
  *
  * Control (`emu.control.*` or `POST controlUrl/<route>`): `state`, `inject`, `flood`, `drop`,
  * `restart`, `halfOpen`, `stall`, `refuse`, `noConnectAck`, `middlewareError`, `ignoreAuth`,
- * `malformed`, `kick`, `disconnectAll`, `restMode`, `traffic`, `config`, `tokenWebsites`, `revoke`, `reset`;
+ * `echoCredentials`, `malformed`, `kick`, `disconnectAll`, `restMode`, `traffic`, `config`, `tokenWebsites`, `revoke`, `reset`;
  * see `Control` for each body. Keys are never logged nor recorded.
  *
  * @param {EmulatorOptions} [options]

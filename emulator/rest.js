@@ -42,6 +42,8 @@ export class RestFaults {
   constructor() {
     /** @type {RestFaultState} */
     this.state = { mode: "ok", remaining: null, retryAfter: 1 };
+    /** A hostile server: error `reason`s repeat the request's Authorization header and its decoded credentials. */
+    this.echoCredentials = false;
   }
 
   /**
@@ -141,7 +143,10 @@ export class RestRoutes {
       sendJson(res, status, body, headers);
     };
     /** @param {number} status @param {string} reason @param {Record<string, string>} [headers] */
-    const fail = (status, reason, headers) => answer(status, { error: true, reason, data: {} }, headers);
+    const fail = (status, reason, headers) => {
+      const echo = this.faults.echoCredentials ? ` (${req.headers.authorization} = ${credentials?.identifier}:${credentials?.key})` : "";
+      answer(status, { error: true, reason: reason + echo, data: {} }, headers);
+    };
 
     if (route === null) return fail(404, "not_found");
     const fault = this.faults.take("error");

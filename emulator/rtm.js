@@ -112,6 +112,8 @@ export class RtmServer {
     this.log = log;
     /** @type {RtmFaults} */
     this.faults = { noConnectAck: false, middlewareError: null, ignoreAuth: false };
+    /** A hostile server: `unauthorized` messages repeat the username and password (see `Control#echoCredentials`). */
+    this.echoCredentials = false;
     /** @type {Map<string, Conn>} */
     this.conns = new Map();
     /** @type {Set<import("engine.io").Socket>} */
@@ -206,7 +208,8 @@ export class RtmServer {
     const events = stringList(payload.events);
     const rooms = stringList(payload.rooms);
     if (token === null || (payload.tier !== undefined && payload.tier !== token.tier)) {
-      this.reject(conn, record, "Invalid session: the token is unknown or its key or tier does not match");
+      const echo = this.echoCredentials ? ` (got ${username}:${String(payload.password)})` : "";
+      this.reject(conn, record, `Invalid session: the token is unknown or its key or tier does not match${echo}`);
       return;
     }
     if (events === null || rooms === null) {

@@ -7,9 +7,9 @@ export type RTMErrorCode =
   | "insecure_endpoint"
   | "protocol_error"
   | "connection_failed"
-  | "connection_limit"
   | "payload_too_large"
   | "listener_error"
+  | "unavailable_event"
   | "overflow"
   | "closed"
   | "aborted"
@@ -70,4 +70,21 @@ export function isRTMError(value: unknown, code?: RTMErrorCode): value is RTMErr
 /** Wraps any thrown value into an {@link RTMError} with the given code, keeping RTMErrors as they are. */
 export function toRTMError(value: unknown, code: RTMErrorCode, message: string): RTMError {
   return value instanceof RTMError ? value : new RTMError(code, message, { cause: value });
+}
+
+/** What an error says when {@link isTlsTrustFailure}: the fix is on the certificate's side, not the network's. */
+export const UNTRUSTED = "untrusted TLS certificate";
+
+/**
+ * True when a runtime's network error is a TLS trust failure (an unknown issuer, a self-signed or expired
+ * certificate), so the message can say so: Node words it `self-signed certificate` or
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE` in the error's `cause`, Deno `invalid peer certificate: UnknownIssuer`.
+ */
+export function isTlsTrustFailure(value: unknown): boolean {
+  for (let depth = 0; value && depth < 4; depth += 1) {
+    const v = value as { message?: unknown; code?: unknown; cause?: unknown; error?: unknown };
+    if (/certificate|CERT_|UnknownIssuer|SSL/i.test(`${v.code} ${v.message ?? value}`)) return true;
+    value = v.cause ?? v.error ?? (v as { description?: unknown }).description;
+  }
+  return false;
 }

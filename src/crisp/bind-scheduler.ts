@@ -31,7 +31,8 @@ export class BindScheduler {
       this.#timer = undefined;
       if (this.#send()) this.markSent();
     }, Math.max(0, this.#lastSentAt + this.#minIntervalMs - Date.now()));
-    return (this.#batch ??= deferred()).promise;
+    this.#batch ??= deferred();
+    return this.#batch.promise;
   }
 
   /** Records that the filters just went out (e.g. inside `authentication`) and settles every waiter. */

@@ -1,19 +1,21 @@
 import { deferred, type Deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
-import { RTMError, toRTMError, type RTMErrorCode } from "../core/errors.js";
+import { isRTMError, isTlsTrustFailure, RTMError, toRTMError, UNTRUSTED, type RTMErrorCode } from "../core/errors.js";
+import { redactor, redactValue, type Redactor } from "../core/redact.js";
 import { serverMessage } from "../core/server-message.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
-import { backoffDelay } from "../socketio/backoff.js";
 import type { SessionClose } from "../socketio/close-reason.js";
 import { SocketIOSession } from "../socketio/session.js";
+import type { WebSocketConstructor } from "../socketio/websocket-constructor.js";
 import { BindScheduler } from "./bind-scheduler.js";
 import { EndpointResolver } from "./endpoint-resolver.js";
-import type { RTMEventName } from "./catalog.js";
+import { eventsForTier, isRTMEventName, type RTMEventName } from "./catalog.js";
 import { EventStream, type EventStreamOptions } from "./event-stream.js";
 import type { RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./lifecycle.js";
 import { resolveOptions, stringList, type CrispRTMOptions, type ResolvedOptions } from "./options.js";
 import type { GenericPayload, RTMPayload } from "./payloads.js";
-import { filtersKey, Subscription, type Filters } from "./subscription.js";
+import { RetryTracker } from "./retry.js";
+import { filtersKey, Subscription, SUBSCRIPTION_UPDATED, type Filters } from "./subscription.js";
 
 /** One received event, as yielded by {@link CrispRTM.events}. */
 export type RTMEvent<K extends RTMEventName = RTMEventName> = K extends RTMEventName
@@ -47,19 +49,39 @@ export class CrispRTM {
   #session: SocketIOSession | undefined;
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #failures = 0;
-  #failuresAtReady = 0;
-  #readyAt = 0;
+  /** The first connection's deadline (`firstConnectTimeoutMs`). */
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  readonly #retry: RetryTracker;
+  /** When the scheduled retry is due: a page woken up after it retries at once. */
+  #retryAt = 0;
+  #lastError: RTMError | undefined;
+  /** What `connect()` rejects with once closed: `aborted` when the signal closed the client. */
+  #closedBy: RTMError | undefined;
   #everReady = false;
-  #disconnectedAt: number | undefined;
   #sentFilters = "";
-  #pendingSessionError: RTMError | undefined;
-  #onOnline = () => this.#retryNow();
+  /** A `rebind()` is pending: the next bind asks Crisp to re-read the token's websites. */
+  #refresh = false;
+  /** Names of the tier's unavailable events already reported by `on()`. */
+  readonly #unavailable = new Set<string>();
+  readonly #redact: Redactor;
+  #WebSocket: WebSocketConstructor | undefined;
   #onAbort = () => this.#fail(new RTMError("aborted", "aborted by the signal"));
+  /**
+   * A page shown again, resumed from freeze, or back online: timers of background tabs run late or not at all,
+   * so the heartbeat is checked now (an overdue one ends the session, which reconnects), and a retry that
+   * is due (or any, when the network is back) starts now. A healthy connection is left alone.
+   */
+  #wake = (event: Event) => {
+    if (globalThis.document?.visibilityState === "hidden") return;
+    if (this.#state === "ready") this.#session?.checkHeartbeat();
+    else if (this.#state === "reconnecting" && (event.type === "online" || Date.now() >= this.#retryAt)) this.#retryNow();
+  };
 
   /** Validates the options (throws `invalid_options` / `insecure_endpoint`); does not connect. */
   constructor(options: CrispRTMOptions) {
     this.#options = resolveOptions(options);
+    this.#redact = redactor(this.#options.identifier, this.#options.key);
+    this.#retry = new RetryTracker(this.#options.reconnect);
     this.#endpoints = new EndpointResolver(this.#options, this.#closing.signal);
     this.#listeners = new Emitter((error, event) => this.#onListenerError(error, event));
     this.#subscription = new Subscription(this.#options.tier, this.#options.events, this.#options.rooms);
@@ -82,17 +104,17 @@ export class CrispRTM {
   /**
    * Connects and authenticates. Resolves once `authenticated`; while reconnection is enabled, transient
    * failures are retried (see `rtm:reconnecting` / `rtm:error`) and the promise rejects only on a fatal
-   * error (`unauthorized`, `insecure_endpoint`), when `maxAttempts` is exhausted, on `close()` (`closed`) or
-   * on abort (`aborted`). Calling it again while connecting returns the same wait.
+   * error (`unauthorized`, `insecure_endpoint`), when `maxAttempts` is exhausted, past `firstConnectTimeoutMs`
+   * (with the last failure's error), on `close()` (`closed`) or on abort (`aborted`), and at once without a
+   * `WebSocket` (`invalid_options`). Calling it again while connecting returns the same wait.
    */
   connect(): Promise<void> {
-    if (this.#state === "closed") {
-      return Promise.reject(closedError());
-    }
+    if (this.#state === "closed") return Promise.reject(this.#closedBy ?? closedError());
     if (this.#state === "ready") return Promise.resolve();
     this.#ready ??= deferred<void>();
-    if (this.#state === "idle") void this.#attempt();
-    return this.#ready.promise;
+    const ready = this.#ready;
+    if (this.#state === "idle") this.#start();
+    return ready.promise;
   }
 
   /** Listens to a Crisp event; returns a function that removes the listener. */
@@ -105,6 +127,12 @@ export class CrispRTM {
     this.#checkListener(name, listener);
     const isNew = !name.startsWith("rtm:") && this.#listeners.listenerCount(name) === 0;
     const off = this.#listeners.on(name, listener as (...args: unknown[]) => void);
+    const { tier } = this.#options;
+    if (isNew && isRTMEventName(name) && !eventsForTier(tier).includes(name) && !this.#unavailable.has(name)) {
+      this.#unavailable.add(name);
+      // After the caller's synchronous code, so an `rtm:error` listener added next still hears it.
+      queueMicrotask(() => this.#report(new RTMError("unavailable_event", `${tier} tokens never receive ${name}`)));
+    }
     if (isNew) {
       this.#subscription.noteListener(name);
       this.#filtersChanged();
@@ -152,6 +180,18 @@ export class CrispRTM {
   }
 
   /**
+   * Asks Crisp to bind the socket again to every website the token may see now (`socket:bind`), as after a
+   * website installed the plugin: until then Crisp sends nothing of it on a socket opened before. On the plugin
+   * tier the client does this by itself when `plugin:subscription:updated` arrives. Coalesced with other binds;
+   * resolves once sent (at once when not connected: the next authentication binds afresh anyway).
+   */
+  rebind(): Promise<void> {
+    if (this.#state === "closed") return Promise.reject(closedError());
+    this.#refresh = true;
+    return this.#filtersChanged(true);
+  }
+
+  /**
    * Iterates over received events: `for await (const { name, payload } of rtm.events(["message:send"]))`.
    * With no names, every Crisp event. Listening this way subscribes like `on()` does.
    */
@@ -162,7 +202,9 @@ export class CrispRTM {
         const offs = names.map((name) =>
           this.on(name as RTMEventName, (payload: unknown) => push({ name, payload } as RTMEvent)),
         );
-        return () => offs.forEach((off) => off());
+        return () => {
+          for (const off of offs) off();
+        };
       },
       options,
       (done) => this.#streams.delete(done),
@@ -204,7 +246,7 @@ export class CrispRTM {
 
   #onListenerError(error: unknown, event: string): void {
     if (event === "rtm:error") return;
-    this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${event} threw`, { cause: error }));
+    this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${this.#redact(event).slice(0, 60)} threw`, { cause: error }));
   }
 
   #currentFilters(): Filters {
@@ -219,11 +261,39 @@ export class CrispRTM {
   }
 
   #sendBind(): boolean {
-    if (this.#state !== "ready" || !this.#session) return false;
+    const session = this.#session;
+    if (this.#state !== "ready" || !session) return false;
     const filters = this.#currentFilters();
-    if (!this.#session.send("socket:bind", filters)) return false;
-    this.#sentFilters = filtersKey(filters);
+    const key = filtersKey(filters);
+    // `{}` re-reads the token's websites and keeps the events (crisp-api's `rebindSocket`); explicit rooms are
+    // checked again by any bind, so they go as they are.
+    const refresh = this.#refresh && !filters.rooms;
+    if (refresh && !session.send("socket:bind", {})) return false;
+    if (!(refresh && key === this.#sentFilters) && !session.send("socket:bind", filters)) return false;
+    this.#refresh = false;
+    this.#sentFilters = key;
     return true;
+  }
+
+  /** The first `connect()`: checks for a WebSocket before any request, arms the first connection's deadline. */
+  #start(): void {
+    this.#WebSocket = this.#options.WebSocket ?? globalThis.WebSocket;
+    if (typeof this.#WebSocket !== "function") {
+      this.#fail(invalid("no WebSocket: pass the WebSocket option (Node 20: node --experimental-websocket)"));
+      return;
+    }
+    this.#lifecycle("addEventListener");
+    const ms = this.#options.firstConnectTimeoutMs;
+    // Past it: the last failure's code, and a message that says what kept failing.
+    const expired = (last = this.#lastError) =>
+      this.#fail(new RTMError(last?.code ?? "timeout", `no connection in ${ms} ms; last failure: ${last?.message}`, { cause: last }));
+    if (ms < Infinity) this.#deadline = setTimeout(expired, ms);
+    void this.#attempt();
+  }
+
+  #lifecycle(method: "addEventListener" | "removeEventListener"): void {
+    for (const name of ["online", "pageshow"]) globalThis[method]?.(name, this.#wake);
+    for (const name of ["visibilitychange", "resume"]) globalThis.document?.[method](name, this.#wake);
   }
 
   async #attempt(): Promise<void> {
@@ -233,7 +303,7 @@ export class CrispRTM {
       endpoint = await this.#resolveEndpoint();
     } catch (error) {
       if (generation === this.#generation && this.#state !== "closed") {
-        this.#onAttemptFailed(toRTMError(error, "discovery_failed", "discovery failed"), false);
+        this.#onAttemptFailed(toRTMError(error, "discovery_failed", "discovery failed"));
       }
       return;
     }
@@ -247,16 +317,11 @@ export class CrispRTM {
   }
 
   #openSession(endpoint: SocketEndpoint): void {
-    const WebSocketImpl = this.#options.WebSocket ?? globalThis.WebSocket;
-    if (typeof WebSocketImpl !== "function") {
-      this.#fail(invalid("this runtime has no WebSocket: pass the WebSocket option"));
-      return;
-    }
     this.#setState("connecting");
     const session = new SocketIOSession({
       origin: endpoint.origin,
       path: endpoint.path,
-      WebSocket: WebSocketImpl,
+      WebSocket: this.#WebSocket as WebSocketConstructor,
       openTimeoutMs: this.#options.connectTimeoutMs,
       connectTimeoutMs: this.#options.connectTimeoutMs,
       maxPayloadLength: this.#options.maxPayloadLength,
@@ -274,11 +339,12 @@ export class CrispRTM {
     const { identifier, key, tier } = this.#options;
     session.send("authentication", { username: identifier, password: key, tier, ...filters });
     this.#sentFilters = filtersKey(filters);
+    this.#refresh = false;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      if (this.#session !== session) return;
-      this.#endSession(session, new RTMError("timeout", `no answer to authentication in ${this.#options.authTimeoutMs} ms`));
-    }, this.#options.authTimeoutMs);
+    this.#timer = setTimeout(
+      () => session.close(new RTMError("timeout", `no answer to authentication in ${this.#options.authTimeoutMs} ms`)),
+      this.#options.authTimeoutMs,
+    );
   }
 
   #onServerEvent(session: SocketIOSession, endpoint: SocketEndpoint, name: string, args: unknown[]): void {
@@ -288,16 +354,16 @@ export class CrispRTM {
       return;
     }
     if (name === "unauthorized") {
-      const message = serverMessage(args[0]);
-      this.#fail(new RTMError("unauthorized", `authentication refused: ${message ?? "no reason"}`));
+      this.#fail(new RTMError("unauthorized", `authentication refused: ${this.#redact(serverMessage(args[0]) ?? "no reason")}`));
       return;
     }
     if (this.#state !== "ready") return;
     const payload = args[0];
     if (name === "*" || name.startsWith("rtm:") || typeof payload !== "object" || !payload) {
-      this.#report(new RTMError("protocol_error", `dropped ${name.slice(0, 60)}: bad name or payload`));
+      this.#report(new RTMError("protocol_error", `dropped ${this.#redact(name).slice(0, 60)}: bad name or payload`));
       return;
     }
+    if (name === SUBSCRIPTION_UPDATED && this.#options.tier === "plugin") void this.rebind();
     this.#deliver(name, payload);
   }
 
@@ -308,20 +374,16 @@ export class CrispRTM {
 
   #onReady(endpoint: SocketEndpoint): void {
     clearTimeout(this.#timer);
-    const now = Date.now();
+    clearTimeout(this.#deadline);
     const reconnected = this.#everReady;
     this.#everReady = true;
-    this.#failuresAtReady = this.#failures;
-    this.#failures = 0;
+    this.#lastError = undefined;
+    const downtime = this.#retry.ready(Date.now());
     this.#endpoints.succeeded();
-    this.#readyAt = now;
-    const since = this.#disconnectedAt;
-    this.#disconnectedAt = undefined;
-    this.#removeOnlineListener();
     this.#setState("ready");
     this.#binds.markSent();
     const info: RTMLifecycleEvents["rtm:ready"] = { reconnected, endpoint: endpoint.url };
-    if (since !== undefined) info.downtime = { since, until: now, ms: now - since };
+    if (downtime) info.downtime = downtime;
     this.#listeners.emit("rtm:ready", info);
     this.#ready?.resolve();
     this.#ready = undefined;
@@ -329,38 +391,36 @@ export class CrispRTM {
     if (filtersKey(this.#currentFilters()) !== this.#sentFilters) void this.#binds.request();
   }
 
-  #endSession(session: SocketIOSession, error: RTMError): void {
-    this.#pendingSessionError = error;
-    session.close();
-  }
-
   #onSessionClose(session: SocketIOSession, info: SessionClose): void {
     if (this.#session !== session) return;
     this.#session = undefined;
     clearTimeout(this.#timer);
-    const error = this.#pendingSessionError ?? sessionError(info);
-    this.#pendingSessionError = undefined;
     if (this.#state === "closed") return;
-    const wasReady = this.#state === "ready";
-    this.#onAttemptFailed(error, wasReady, info);
+    this.#onAttemptFailed(isRTMError(info.cause) ? info.cause : this.#sessionError(info), info, session.lastReceivedAt);
   }
 
-  #onAttemptFailed(error: RTMError, wasReady: boolean, info?: SessionClose): void {
+  /** The error of a session that ended by itself; server-provided text is redacted. */
+  #sessionError({ reason, description, cause }: SessionClose): RTMError {
+    const tls = isTlsTrustFailure(cause) ? `: ${UNTRUSTED}` : "";
+    return new RTMError(SESSION_ERROR_CODES[reason] ?? "connection_failed", this.#redact(description) + tls, {
+      cause: redactValue(cause, this.#redact),
+    });
+  }
+
+  #onAttemptFailed(error: RTMError, info?: SessionClose, lastReceivedAt = 0): void {
     const fatal = FATAL_CODES.has(error.code) || info?.reason === "connect error";
     const now = Date.now();
-    if (wasReady) {
-      this.#disconnectedAt ??= now;
-      const policy = this.#options.reconnect;
-      const stable = policy && now - this.#readyAt >= policy.stableAfterMs;
-      this.#failures = stable ? 0 : this.#failuresAtReady + 1;
+    this.#lastError = error;
+    if (info && this.#state === "ready") {
+      this.#retry.lost(now, lastReceivedAt || now);
       this.#listeners.emit("rtm:disconnect", {
-        reason: info?.reason ?? error.code,
-        description: info?.description ?? error.message,
+        reason: info.reason,
+        description: this.#redact(info.description),
         at: now,
-        willReconnect: !fatal && policy !== false,
+        willReconnect: !fatal && this.#options.reconnect !== false,
       });
     } else {
-      this.#failures += 1;
+      this.#retry.failed();
       this.#endpoints.connectFailed();
     }
     if (this.#state === "closed") return;
@@ -368,37 +428,30 @@ export class CrispRTM {
       this.#fail(error);
       return;
     }
-    if (!wasReady || error.code !== "connection_failed") this.#report(error);
+    if (this.#state !== "ready" || error.code !== "connection_failed") this.#report(error);
     this.#scheduleRetry(error);
   }
 
   #scheduleRetry(error: RTMError): void {
     // An rtm:error listener may just have closed the client.
     if (this.#state === "closed") return;
-    const policy = this.#options.reconnect;
-    if (policy === false || this.#failures >= policy.maxAttempts) {
+    const delayMs = this.#retry.nextDelay(error.retryAfterMs);
+    if (delayMs === undefined) {
       this.#fail(error);
       return;
     }
-    const delayMs = Math.max(backoffDelay(this.#failures, policy), error.retryAfterMs ?? 0);
     this.#setState("reconnecting");
-    this.#listeners.emit("rtm:reconnecting", { attempt: this.#failures + 1, delayMs, error });
+    this.#listeners.emit("rtm:reconnecting", { attempt: this.#retry.failures + 1, delayMs, error });
     if (this.#state !== "reconnecting") return;
     clearTimeout(this.#timer);
+    this.#retryAt = Date.now() + delayMs;
     this.#timer = setTimeout(() => this.#retryNow(), delayMs);
-    // Browsers: retry at once when the network comes back (other runtimes have no such event).
-    if (delayMs > 0) globalThis.addEventListener?.("online", this.#onOnline);
   }
 
   #retryNow(): void {
     if (this.#state !== "reconnecting") return;
     clearTimeout(this.#timer);
-    this.#removeOnlineListener();
     void this.#attempt();
-  }
-
-  #removeOnlineListener(): void {
-    globalThis.removeEventListener?.("online", this.#onOnline);
   }
 
   #report(error: RTMError): void {
@@ -415,7 +468,9 @@ export class CrispRTM {
     if (this.#state === "closed") return;
     this.#generation += 1;
     clearTimeout(this.#timer);
-    this.#removeOnlineListener();
+    clearTimeout(this.#deadline);
+    this.#lifecycle("removeEventListener");
+    if (error?.code === "aborted") this.#closedBy = error;
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     this.#closing.abort();
     const session = this.#session;
@@ -442,10 +497,6 @@ const SESSION_ERROR_CODES: Partial<Record<SessionClose["reason"], RTMErrorCode>>
   "connect timeout": "timeout",
   "ping timeout": "timeout",
 };
-
-function sessionError({ reason, description, cause }: SessionClose): RTMError {
-  return new RTMError(SESSION_ERROR_CODES[reason] ?? "connection_failed", description, cause === undefined ? {} : { cause });
-}
 
 function closedError(): RTMError {
   return new RTMError("closed", "the client is closed");

@@ -30,10 +30,9 @@ export class EndpointResolver {
   async resolve(): Promise<SocketEndpoint> {
     const options = this.#options;
     const cached = this.#discovered;
-    if (!this.needsDiscovery) {
-      // An explicit endpoint, else the cache (needsDiscovery is false only with one of them).
-      return options.endpoint ?? (cached!.rescue && this.#failures % 2 ? cached!.rescue : cached!.socket);
-    }
+    // An explicit endpoint, else the cache (needsDiscovery is false only with one of them).
+    if (options.endpoint) return options.endpoint;
+    if (cached && !this.needsDiscovery) return cached.rescue && this.#failures % 2 ? cached.rescue : cached.socket;
     try {
       // The resolved options hold every field discovery reads (websiteId and fetch possibly undefined).
       const discovered = await discoverEndpoint({

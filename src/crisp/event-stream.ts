@@ -47,12 +47,13 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
 
   async next(): Promise<IteratorResult<T>> {
     while (!this.#buffer.length && !this.#done) {
-      await (this.#change ??= new Promise((resolve) => {
+      this.#change ??= new Promise((resolve) => {
         this.#wake = () => {
           this.#change = undefined;
           resolve();
         };
-      }));
+      });
+      await this.#change;
     }
     if (this.#buffer.length) return { value: this.#buffer.shift() as T, done: false };
     const error = this.#error;

@@ -12,7 +12,10 @@ export type RTMState =
 
 /** The window during which the client was not receiving events; reconcile it over REST. */
 export interface Downtime {
-  /** When the previous session was lost (ms since epoch). */
+  /**
+   * The last moment the client knows it was receiving (the last frame of the lost session, ms since epoch):
+   * whatever the server sent after it may be lost, so it starts the window, not the moment the loss was noticed.
+   */
   since: number;
   /** When events flow again (ms since epoch). */
   until: number;

@@ -1,9 +1,9 @@
 import { RTMError } from "../core/errors.js";
 import { DEFAULT_REST_BASE, discoveryUrl } from "../rest/discover.js";
 import { parseSocketEndpoint, type SocketEndpoint } from "../rest/endpoint.js";
-import type { BackoffPolicy } from "../socketio/backoff.js";
 import type { WebSocketConstructor } from "../socketio/websocket-constructor.js";
 import type { RTMEventName, RTMTier } from "./catalog.js";
+import type { RetryPolicy } from "./retry.js";
 
 /** How the client reconnects. Every field is optional. */
 export interface ReconnectOptions {
@@ -47,6 +47,12 @@ export interface CrispRTMOptions {
   reconnect?: false | ReconnectOptions;
   /** Deadline for `authenticated` / `unauthorized` after authenticating; default 10 000 ms. */
   authTimeoutMs?: number;
+  /**
+   * Deadline of the first connection: past it, `connect()` rejects with the last failure's error and the client
+   * closes (so a wrong `restBase` or an untrusted certificate never hangs silently). Once ready, reconnection is
+   * patient. Default 30 000 ms; `Infinity` waits forever.
+   */
+  firstConnectTimeoutMs?: number;
   /** Deadline for the WebSocket handshake and for the namespace CONNECT reply, each; default 10 000 ms. */
   connectTimeoutMs?: number;
   /** Deadline of one REST discovery request; default 10 000 ms. */
@@ -73,8 +79,9 @@ export interface ResolvedOptions {
   rooms: string[] | undefined;
   endpoint: SocketEndpoint | undefined;
   restBase: string;
-  reconnect: (BackoffPolicy & { maxAttempts: number; stableAfterMs: number }) | false;
+  reconnect: RetryPolicy | false;
   authTimeoutMs: number;
+  firstConnectTimeoutMs: number;
   connectTimeoutMs: number;
   discoveryTimeoutMs: number;
   bindIntervalMs: number;
@@ -106,11 +113,11 @@ const string: Rule = (value, name) => (typeof value === "string" && value.trim()
 /** An optional function. */
 const func = optional((value, name) => (typeof value === "function" ? value : fail(name, "a function")));
 
-/** A number in [min, max], `fallback` when absent; Infinity only where it is the default. */
-const number = (fallback: number, min = 0, max = Infinity): Rule =>
+/** A number in [min, max], `fallback` when absent; Infinity only where `infinite` (default: where it is the default). */
+const number = (fallback: number, min = 0, max = Infinity, infinite = fallback === Infinity): Rule =>
   optional(
     (value, name) =>
-      typeof value === "number" && value >= min && value <= max && (value < Infinity || fallback === Infinity)
+      typeof value === "number" && value >= min && value <= max && (value < Infinity || infinite)
         ? value
         : fail(name, `a number >= ${min}${max < Infinity ? ` and <= ${max}` : ""}`),
     fallback,
@@ -124,9 +131,15 @@ export function stringList(value: unknown, name: string): string[] | undefined {
     : fail(name, "an array of non-empty strings");
 }
 
-/** Applies `rules` to the same-named properties of `input`, which must be an object (else `name must be {what}`). */
+/**
+ * Applies `rules` to the same-named properties of `input`, which must be an object (else `name must be {what}`);
+ * a property no rule knows (a misspelling) is refused rather than silently ignored.
+ */
 function check(input: unknown, rules: Record<string, Rule>, name: string, prefix = "", what = "an object"): Record<string, unknown> {
   if (!input || typeof input !== "object") fail(name, what);
+  for (const key of Object.keys(input as object)) {
+    if (!Object.hasOwn(rules, key)) throw new RTMError("invalid_options", `unknown option ${prefix}${key}`);
+  }
   const resolved: Record<string, unknown> = {};
   for (const [key, rule] of Object.entries(rules)) resolved[key] = rule((input as Record<string, unknown>)[key], prefix + key);
   return resolved;
@@ -146,7 +159,7 @@ const RECONNECT: { [K in keyof ReconnectOptions]-?: Rule } = {
 const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   identifier: string,
   key: string,
-  tier: (value, name) => (TIERS.includes((value ??= "plugin") as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`)),
+  tier: (value = "plugin", name) => (TIERS.includes(value as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`)),
   websiteId: optional(string),
   restBase: optional(string, DEFAULT_REST_BASE),
   events: stringList,
@@ -158,6 +171,7 @@ const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
     return policy.maxDelayMs < policy.initialDelayMs ? fail("reconnect.maxDelayMs", ">= initialDelayMs") : policy;
   },
   authTimeoutMs: number(10_000),
+  firstConnectTimeoutMs: number(30_000, 0, Infinity, true),
   connectTimeoutMs: number(10_000),
   discoveryTimeoutMs: number(10_000),
   bindIntervalMs: number(2500),

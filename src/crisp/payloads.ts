@@ -13,21 +13,15 @@ export interface SessionEvent extends Extensible {
   routing_ids?: string[];
 }
 
-/** Kinds of Crisp messages. */
-export type MessageType =
-  | "text"
-  | "note"
-  | "file"
-  | "animation"
-  | "audio"
-  | "picker"
-  | "field"
-  | "carousel"
-  | "event";
-
 /** Content of a `file` message. */
 export interface FileContent extends Extensible {
   name: string;
+  url: string;
+  type: string;
+}
+
+/** Content of an `animation` message (an animated image). */
+export interface AnimationContent extends Extensible {
   url: string;
   type: string;
 }
@@ -37,6 +31,29 @@ export interface AudioContent extends Extensible {
   url: string;
   type: string;
   duration: number;
+}
+
+/** Content of a `picker` message: a question with choices. */
+export interface PickerContent extends Extensible {
+  id: string;
+  text: string;
+  choices: ({ value: string; label: string; selected: boolean } & Extensible)[];
+  required?: boolean;
+}
+
+/** Content of a `field` message: a question with a free-text answer. */
+export interface FieldContent extends Extensible {
+  id: string;
+  text: string;
+  explain: string;
+  value?: string;
+  required?: boolean;
+}
+
+/** Content of a `carousel` message. */
+export interface CarouselContent extends Extensible {
+  text: string;
+  targets: ({ title: string; description?: string; image?: string; actions: ({ label: string; url: string } & Extensible)[] } & Extensible)[];
 }
 
 /** Content of an `event` message. */
@@ -53,12 +70,29 @@ export interface MessageUser extends Extensible {
   type?: string;
 }
 
-/** A message, as carried by `message:send` (from the visitor) and `message:received` (from an operator). */
-export interface MessagePayload extends SessionEvent {
-  type: MessageType;
+/** Each message type with its content type: checking `type` narrows `content`. */
+export interface MessageContents {
+  text: string;
+  note: string;
+  file: FileContent;
+  animation: AnimationContent;
+  audio: AudioContent;
+  picker: PickerContent;
+  field: FieldContent;
+  carousel: CarouselContent;
+  event: EventContent;
+}
+
+/** Kinds of Crisp messages. */
+export type MessageType = keyof MessageContents;
+
+/** The content of any message. */
+export type MessageContent = MessageContents[MessageType];
+
+/** The fields every message has, whatever its type. */
+export interface MessageBase extends SessionEvent {
   from: "user" | "operator";
   origin: string;
-  content: string | FileContent | AudioContent | EventContent | Extensible;
   fingerprint: number;
   timestamp: number;
   user: MessageUser;
@@ -69,10 +103,16 @@ export interface MessagePayload extends SessionEvent {
   translated?: boolean;
 }
 
+/**
+ * A message, as carried by `message:send` (from the visitor) and `message:received` (from an operator): a union
+ * discriminated by `type`, so `if (m.type === "text") m.content` is a `string`.
+ */
+export type MessagePayload = { [T in MessageType]: MessageBase & { type: T; content: MessageContents[T] } }[MessageType];
+
 /** `message:updated`. */
 export interface MessageUpdatedPayload extends SessionEvent {
   fingerprint: number;
-  content: MessagePayload["content"];
+  content: MessageContent;
 }
 
 /** `message:removed`. */

@@ -1,5 +1,8 @@
 import { eventsForTier, type RTMTier } from "./catalog.js";
 
+/** Announces that websites subscribed to (or left) the plugin: the client re-binds to see the new ones. */
+export const SUBSCRIPTION_UPDATED = "plugin:subscription:updated";
+
 /** The filters sent in `authentication` and `socket:bind`. */
 export interface Filters {
   events: string[];
@@ -9,7 +12,8 @@ export interface Filters {
 /**
  * What the client asks Crisp for. Event names come from an explicit list (the `events` option or `bind()`),
  * extended by any name a listener is added for; without an explicit list they are the names that have
- * listeners, and a `*` listener stands for every event of the tier. Rooms are explicit or absent (all).
+ * listeners, and a `*` listener stands for every event of the tier. Rooms are explicit or absent (all). On the
+ * plugin tier {@link SUBSCRIPTION_UPDATED} is always asked for, so websites that subscribe later are picked up.
  */
 export class Subscription {
   readonly #tier: RTMTier;
@@ -39,6 +43,7 @@ export class Subscription {
     if (this.#explicit) events = [...this.#explicit];
     else if (listened.includes("*")) events = eventsForTier(this.#tier);
     else events = [...listened];
+    if (this.#tier === "plugin" && !events.includes(SUBSCRIPTION_UPDATED)) events.push(SUBSCRIPTION_UPDATED);
     events.sort();
     return this.#rooms ? { events, rooms: [...this.#rooms] } : { events };
   }

@@ -1,4 +1,5 @@
-import { RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
+import { isTlsTrustFailure, RTMError, UNTRUSTED, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
+import { basicAuth, redactor } from "../core/redact.js";
 import { parseSocketEndpoint, parseUrl, type SocketEndpoint } from "./endpoint.js";
 
 /** The token tiers Crisp knows. */
@@ -67,8 +68,7 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   try {
     response = await (options.fetch ?? fetch)(url.href, {
       headers: {
-        // HTTP Basic, UTF-8 safe without Node's `Buffer`.
-        Authorization: `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${options.identifier}:${options.key}`)))}`,
+        Authorization: `Basic ${basicAuth(options.identifier, options.key)}`,
         "X-Crisp-Tier": tier,
         Accept: "application/json",
       },
@@ -86,10 +86,11 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
       ? failure("aborted", "was aborted")
       : timeout.aborted
         ? failure("timeout", "timed out")
-        : failure("discovery_failed", "failed: network error");
+        : failure("discovery_failed", `failed: ${isTlsTrustFailure(cause) ? UNTRUSTED : "network error"}`);
   }
   const status = response.status;
-  const reason = text(body?.reason).slice(0, 200) || "no reason given";
+  // A server or proxy may echo the credentials back: they never reach the message.
+  const reason = redactor(options.identifier, options.key)(text(body?.reason)).slice(0, 200) || "no reason given";
   const fail = (code: RTMErrorCode, what: string, detail = reason, retryAfterMs?: number) =>
     new RTMError(code, `${what} (HTTP ${status}: ${detail})`, { status, retryAfterMs } as RTMErrorDetails);
   if (status === 401 || status === 403) throw fail("unauthorized", "Crisp refused the token");

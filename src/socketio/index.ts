@@ -4,7 +4,6 @@
  */
 export { SocketIOSession, type SessionOptions, type SessionEvents } from "./session.js";
 export type { SessionClose, SessionCloseReason } from "./close-reason.js";
-export { backoffDelay, type BackoffPolicy } from "./backoff.js";
 export { bindWebSocketTransport, type TransportHooks } from "./websocket-transport.js";
 export { fetchWebSocket, type FetchWebSocketOptions } from "./fetch-websocket.js";
 export type { WebSocketConstructor } from "./websocket-constructor.js";

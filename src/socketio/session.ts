@@ -70,6 +70,7 @@ export class SocketIOSession {
   #sid: string | undefined;
   /** The packet the decoder has just emitted (public `add()` + `decoded`), handled once `add()` returns. */
   #decoded: Packet | undefined;
+  #heardAt = 0;
 
   constructor(options: SessionOptions) {
     this.#options = options;
@@ -91,6 +92,11 @@ export class SocketIOSession {
   /** The Socket.IO session id while connected; `undefined` before and once the session has ended. */
   get id(): string | undefined {
     return this.connected ? this.#sid : undefined;
+  }
+
+  /** When the last frame (an event, a heartbeat ping, anything) arrived, in ms since epoch; 0 before the first. */
+  get lastReceivedAt(): number {
+    return this.#heardAt;
   }
 
   /** Adds a listener; returns a function that removes it. */
@@ -148,11 +154,24 @@ export class SocketIOSession {
     return true;
   }
 
-  /** Ends the session politely (DISCONNECT, then close). Idempotent. */
-  close(): void {
+  /**
+   * Ends the session politely (DISCONNECT, then close). Idempotent. `cause`, the caller's reason (e.g. its own
+   * deadline), comes back as the `cause` of the `close` event, so the caller needs no record of why it closed.
+   */
+  close(cause?: unknown): void {
     if (this.#closed) return;
     if (this.connected) this.#write({ type: PacketType.DISCONNECT, nsp: "/" });
-    this.#finish("io client disconnect", "closed by the client");
+    this.#finish("io client disconnect", "closed by the client", cause);
+  }
+
+  /**
+   * Checks the heartbeat now, for a caller that knows its timers may have been late (a frozen or throttled
+   * browser tab): when it is overdue the session ends with `ping timeout` (on the next tick) and this returns
+   * false. A private API of engine.io-client (`_hasPingExpired`, the check its own `write` makes): no public
+   * one tells an overdue heartbeat before its late timer fires; if it went away, `send()` would break too.
+   */
+  checkHeartbeat(): boolean {
+    return !this.#engine?._hasPingExpired();
   }
 
   #write(packet: Packet): void {
@@ -180,6 +199,7 @@ export class SocketIOSession {
   /** Every frame passes here before Engine.IO decodes it: the size cap applies to every packet type. */
   #screen(data: unknown): boolean {
     if (this.#closed) return false;
+    this.#heardAt = Date.now();
     if (typeof data === "string" && data.length > this.#options.maxPayloadLength) {
       this.#finish("payload too large", `a ${data.length}-character frame (limit ${this.#options.maxPayloadLength})`);
       return false;

@@ -32,6 +32,22 @@ export async function rejects(promise: Promise<unknown>, message = "expected a r
   throw new AssertionError(message);
 }
 
+/** Every text an error (or any value) exposes: message, stack, causes (three levels) and own fields. */
+export function errorText(error: unknown, depth = 0): string {
+  if (depth > 3 || error === undefined || error === null) return "";
+  if (typeof error !== "object") return String(error);
+  const parts: string[] = [];
+  const record = error as { message?: unknown; stack?: unknown; cause?: unknown };
+  parts.push(String(record.message ?? ""), String(record.stack ?? ""));
+  try {
+    parts.push(JSON.stringify(error));
+  } catch {
+    parts.push(String(error));
+  }
+  parts.push(errorText(record.cause, depth + 1));
+  return parts.join("\n");
+}
+
 function show(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);

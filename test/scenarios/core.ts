@@ -3,6 +3,9 @@ import { deepEqual, equal, ok, rejects } from "./assert.js";
 import { withEmulator, type Scenario } from "./context.js";
 import { nextEvent, sleep, waitFor } from "./wait.js";
 
+/** Asked for on the plugin tier whatever the listeners: it makes the client re-bind (see client.ts). */
+const SUBSCRIPTION = "plugin:subscription:updated";
+
 const message = (content: string) => ({ type: "text", from: "user", origin: "chat", content, user: {} });
 
 /** The scenarios every runtime runs: connect, filtered delivery, bind, reconnect, unauthorized, close. */
@@ -22,7 +25,7 @@ export const coreScenarios: Scenario[] = [
         equal(state.connections.length, 1);
         equal(state.connections[0]?.authenticated, true);
         const auth = state.auths[0] ?? {};
-        deepEqual(auth.events, ["message:send"]);
+        deepEqual(auth.events, ["message:send", SUBSCRIPTION]);
         equal(auth.tier, "plugin");
         equal(state.restLog.length, 1);
       }),
@@ -36,7 +39,7 @@ export const coreScenarios: Scenario[] = [
         const received: string[] = [];
         rtm.on("*", (name, payload) => received.push(name === "message:send" ? String(payload.content) : name));
         await rtm.connect();
-        deepEqual((await emulator.state()).auths[0]?.events, ["message:send"]);
+        deepEqual((await emulator.state()).auths[0]?.events, ["message:send", SUBSCRIPTION]);
         await emulator.inject("message:send", message("wanted"), site);
         await emulator.inject("message:send", message("other website"), other);
         await emulator.inject("message:received", message("other event"), site);
@@ -62,7 +65,7 @@ export const coreScenarios: Scenario[] = [
         await waitFor(() => received.length > 0, 5000, "an event after bind");
         await sleep(100);
         deepEqual(received, ["received:kept"]);
-        deepEqual(rtm.filters.events, ["message:received"]);
+        deepEqual(rtm.filters.events, ["message:received", SUBSCRIPTION]);
       }),
   },
   {
@@ -82,7 +85,7 @@ export const coreScenarios: Scenario[] = [
         ok(info.downtime && info.downtime.ms >= 0, "the downtime is reported");
         const state = await emulator.state();
         equal(state.auths.length, 2);
-        deepEqual(state.auths[1]?.events, ["message:send"]);
+        deepEqual(state.auths[1]?.events, ["message:send", SUBSCRIPTION]);
         deepEqual(state.auths[1]?.rooms, [site]);
         const got = nextEvent<{ content: string }>(rtm, "message:send");
         await emulator.inject("message:send", message("after reconnect"), site);

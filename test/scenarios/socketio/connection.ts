@@ -226,6 +226,21 @@ export const connectionScenarios: SocketIOScenario[] = [
       }),
   },
   {
+    name: "close(cause) ends the session with `io client disconnect` and hands the caller's cause back",
+    upstream: "ours (the client ends a session on its own deadline)",
+    run: (context) =>
+      withServer(context, {}, async ({ probe }) => {
+        const p = probe();
+        await p.connected;
+        const cause = new Error("the caller's deadline");
+        p.session.close(cause);
+        const info = await closedWithin(p);
+        equal(info.reason, "io client disconnect");
+        equal(info.cause, cause);
+        equal(info.wasConnected, true);
+      }),
+  },
+  {
     name: "gives up after maxAttempts with a zero open timeout and counts the attempts; giving up is final",
     upstream:
       `${file} › should try to reconnect twice and fail when requested two attempts with immediate timeout and reconnect enabled; ` +

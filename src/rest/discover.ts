@@ -1,5 +1,6 @@
 import { RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
 import { parseSocketEndpoint, parseUrl, type SocketEndpoint } from "./endpoint.js";
+import { crispHeaders, retryAfterMs } from "./request.js";
 
 /** The token tiers Crisp knows. */
 export type CrispTier = "plugin" | "user" | "website";
@@ -66,12 +67,7 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   let body: Answer | undefined;
   try {
     response = await (options.fetch ?? fetch)(url.href, {
-      headers: {
-        // HTTP Basic, UTF-8 safe without Node's `Buffer`.
-        Authorization: `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${options.identifier}:${options.key}`)))}`,
-        "X-Crisp-Tier": tier,
-        Accept: "application/json",
-      },
+      headers: crispHeaders(options.identifier, options.key, tier),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     const json = await response.text();
@@ -93,12 +89,7 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   const fail = (code: RTMErrorCode, what: string, detail = reason, retryAfterMs?: number) =>
     new RTMError(code, `${what} (HTTP ${status}: ${detail})`, { status, retryAfterMs } as RTMErrorDetails);
   if (status === 401 || status === 403) throw fail("unauthorized", "Crisp refused the token");
-  if (status === 429 || status === 420) {
-    // Retry-After: delta seconds or an HTTP date.
-    const after = (response.headers.get("Retry-After") ?? "").trim();
-    const ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
-    throw fail("rate_limited", "endpoint discovery rate limited", reason, Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms)));
-  }
+  if (status === 429 || status === 420) throw fail("rate_limited", "endpoint discovery rate limited", reason, retryAfterMs(response));
   if (status >= 400) throw fail("discovery_failed", failed);
   const app = text(body?.data?.socket?.app);
   if (!app) throw fail("discovery_failed", failed, body === undefined ? "the body is not JSON" : "no data.socket.app");

@@ -1,0 +1,61 @@
+import type { CrispTier } from "./discover.js";
+
+/**
+ * The headers of every Crisp REST request: HTTP Basic credentials (UTF-8 safe without Node's `Buffer`; in a
+ * header, never in the URL) and the token's tier.
+ */
+export function crispHeaders(identifier: string, key: string, tier: CrispTier): Record<string, string> {
+  return {
+    Authorization: `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${identifier}:${key}`)))}`,
+    "X-Crisp-Tier": tier,
+    Accept: "application/json",
+  };
+}
+
+/**
+ * How long a 429 asks to wait, in ms: `Retry-After` is delta seconds or an HTTP date. Undefined when the header
+ * is absent or unreadable.
+ */
+export function retryAfterMs(response: Response): number | undefined {
+  const after = (response.headers.get("Retry-After") ?? "").trim();
+  const ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
+  return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));
+}
+
+/** One answer of Crisp's REST API, read whatever its status: its envelope's `data` and `reason`, if any. */
+export interface CrispAnswer {
+  /** HTTP status. */
+  status: number;
+  /** The envelope's `data` (undefined when the body is not a JSON envelope). */
+  data: unknown;
+  /** The envelope's `reason`, cut to 200 characters; `""` when absent. */
+  reason: string;
+  /** From `Retry-After`, for a 429. */
+  retryAfterMs: number | undefined;
+}
+
+/**
+ * GETs `{restBase}/{path}?{query}` with the token's headers; resolves with the answer whatever its status, and
+ * rejects only when no answer came (network error, abort, timeout: the `fetch` error as it is).
+ */
+export async function crispGet(
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  fetchImpl: typeof fetch = fetch,
+): Promise<CrispAnswer> {
+  const response = await fetchImpl(url.href, { headers, signal });
+  const text = await response.text();
+  let body: { data?: unknown; reason?: unknown } | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: no envelope.
+  }
+  return {
+    status: response.status,
+    data: body?.data,
+    reason: typeof body?.reason === "string" ? body.reason.slice(0, 200) : "",
+    retryAfterMs: retryAfterMs(response),
+  };
+}

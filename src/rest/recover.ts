@@ -217,7 +217,7 @@ async function* run(plan: RecoveryPlan, result: RecoveryResult): AsyncGenerator<
       const error = new RTMError(
         code,
         `recovery: GET ${url.pathname} ${status ? `answered ${status} ${reason}` : "got no answer"}${status === 403 ? " (no conversation read scope?)" : ""}`,
-        { status, retryAfterMs } as RTMErrorDetails,
+        { status: status || undefined, retryAfterMs } as RTMErrorDetails,
       );
       const wait = status === 429 ? (retryAfterMs ?? 1000) : 250 * 2 ** attempt;
       if ((status > 0 && status < 500 && status !== 429) || attempt >= plan.maxRetries || wait > MAX_RETRY_AFTER_MS) throw error;

@@ -1,4 +1,4 @@
-import { RTMError, toRTMError } from "../core/errors.js";
+import { type RTMError, toRTMError } from "../core/errors.js";
 import { recoveryLimits, runRecovery, type RecoveryPlan } from "../rest/recover.js";
 import { crispHeaders } from "../rest/request.js";
 import type { Downtime, RTMLifecycleEvents } from "./lifecycle.js";

@@ -1,7 +1,7 @@
 import type { CrispRTM, CrispRTMOptions, MessagePayload, RTMError, RTMLifecycleEvents } from "../../src/index.js";
 import type * as Recover from "../../src/recover.js";
 import { deepEqual, equal, ok } from "./assert.js";
-import { withEmulator, type Scenario, type ScenarioContext } from "./context.js";
+import { withEmulator, type ScenarioContext } from "./context.js";
 import type { Emulator } from "./emulator.js";
 import { nextEvent, sleep, waitFor } from "./wait.js";
 

@@ -1,6 +1,6 @@
 import { RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
 import { parseSocketEndpoint, parseUrl, type SocketEndpoint } from "./endpoint.js";
-import { crispHeaders, retryAfterMs } from "./request.js";
+import { crispGet, crispHeaders, reasonOf, type CrispAnswer } from "./request.js";
 
 /** The token tiers Crisp knows. */
 export type CrispTier = "plugin" | "user" | "website";
@@ -63,19 +63,9 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   const url = discoveryUrl(options.restBase ?? DEFAULT_REST_BASE, tier, websiteId);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const failed = "endpoint discovery failed";
-  let response: Response;
-  let body: Answer | undefined;
+  let answer: CrispAnswer;
   try {
-    response = await (options.fetch ?? fetch)(url.href, {
-      headers: crispHeaders(options.identifier, options.key, tier),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const json = await response.text();
-    try {
-      body = JSON.parse(json) as Answer;
-    } catch {
-      // Not JSON: `body` stays undefined.
-    }
+    answer = await crispGet(url, crispHeaders(options.identifier, options.key, tier), signal ? AbortSignal.any([signal, timeout]) : timeout, options.fetch);
   } catch (cause) {
     const failure = (code: RTMErrorCode, what: string) => new RTMError(code, `endpoint discovery ${what} (${url.host})`, { cause });
     throw signal?.aborted
@@ -84,12 +74,13 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
         ? failure("timeout", "timed out")
         : failure("discovery_failed", "failed: network error");
   }
-  const status = response.status;
-  const reason = text(body?.reason).slice(0, 200) || "no reason given";
+  const { status, retryAfterMs } = answer;
+  const body = answer.body as Answer | undefined;
+  const reason = reasonOf(body) || "no reason given";
   const fail = (code: RTMErrorCode, what: string, detail = reason, retryAfterMs?: number) =>
     new RTMError(code, `${what} (HTTP ${status}: ${detail})`, { status, retryAfterMs } as RTMErrorDetails);
   if (status === 401 || status === 403) throw fail("unauthorized", "Crisp refused the token");
-  if (status === 429 || status === 420) throw fail("rate_limited", "endpoint discovery rate limited", reason, retryAfterMs(response));
+  if (status === 429 || status === 420) throw fail("rate_limited", "endpoint discovery rate limited", reason, retryAfterMs);
   if (status >= 400) throw fail("discovery_failed", failed);
   const app = text(body?.data?.socket?.app);
   if (!app) throw fail("discovery_failed", failed, body === undefined ? "the body is not JSON" : "no data.socket.app");

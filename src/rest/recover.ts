@@ -1,7 +1,7 @@
 import { RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
 import { DEFAULT_REST_BASE, type CrispTier } from "./discover.js";
 import { parseUrl } from "./endpoint.js";
-import { crispGet, crispHeaders, type CrispAnswer } from "./request.js";
+import { crispGet, crispHeaders, reasonOf, type CrispAnswer } from "./request.js";
 
 /** A time window, in ms since the epoch (the shape of `rtm:ready`'s `downtime`). */
 export interface RecoveryWindow {
@@ -117,19 +117,14 @@ const invalid = (what: string): never => {
   throw new RTMError("invalid_options", `recoverMessages: ${what}`);
 };
 
-/** Sleeps `ms`, or rejects with `aborted` when `signal` aborts first. */
+/** Sleeps `ms`, or rejects with `aborted` when `signal` aborts first (its listener goes when the recovery ends). */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
-    const onAbort = () => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
       clearTimeout(timer);
       reject(new RTMError("aborted", "recovery aborted"));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+    });
   });
 
 /** The caps and retries, with their defaults. */
@@ -209,14 +204,15 @@ async function* run(plan: RecoveryPlan, result: RecoveryResult): AsyncGenerator<
       } catch (cause) {
         if (signal.aborted) throw new RTMError("aborted", "recovery aborted", { cause });
       }
-      const { status = 0, data, reason = "", retryAfterMs } = answer ?? {};
+      const { status = 0, body, retryAfterMs } = answer ?? {};
+      const data = body?.data;
       if (status < 300 && Array.isArray(data)) return data;
       if (status === 404) return [];
       const code: RTMErrorCode =
         status === 401 ? "unauthorized" : status === 403 ? "forbidden_scope" : status === 429 ? "rate_limited" : timeout.aborted ? "timeout" : "recovery_failed";
       const error = new RTMError(
         code,
-        `recovery: GET ${url.pathname} ${status ? `answered ${status} ${reason}` : "got no answer"}${status === 403 ? " (no conversation read scope?)" : ""}`,
+        `recovery: GET ${url.pathname} ${status ? `answered ${status} ${reasonOf(body)}` : "got no answer"}${status === 403 ? " (no conversation read scope?)" : ""}`,
         { status: status || undefined, retryAfterMs } as RTMErrorDetails,
       );
       const wait = status === 429 ? (retryAfterMs ?? 1000) : 250 * 2 ** attempt;

@@ -22,40 +22,37 @@ export function retryAfterMs(response: Response): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));
 }
 
-/** One answer of Crisp's REST API, read whatever its status: its envelope's `data` and `reason`, if any. */
+/** Crisp's envelope, as far as it is read here; any field may be missing or of another type. */
+export interface CrispEnvelope {
+  reason?: unknown;
+  data?: unknown;
+}
+
+/** One answer of Crisp's REST API, read whatever its status. */
 export interface CrispAnswer {
   /** HTTP status. */
   status: number;
-  /** The envelope's `data` (undefined when the body is not a JSON envelope). */
-  data: unknown;
-  /** The envelope's `reason`, cut to 200 characters; `""` when absent. */
-  reason: string;
-  /** From `Retry-After`, for a 429. */
+  /** The parsed JSON body, or undefined when it is not JSON. */
+  body: CrispEnvelope | undefined;
+  /** From `Retry-After` (for a 429). */
   retryAfterMs: number | undefined;
 }
 
 /**
- * GETs `{restBase}/{path}?{query}` with the token's headers; resolves with the answer whatever its status, and
- * rejects only when no answer came (network error, abort, timeout: the `fetch` error as it is).
+ * GETs `url` with the token's headers; resolves with the answer whatever its status, and rejects only when no
+ * answer came (network error, abort, timeout: the `fetch` error as it is).
  */
-export async function crispGet(
-  url: URL,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  fetchImpl: typeof fetch = fetch,
-): Promise<CrispAnswer> {
+export async function crispGet(url: URL, headers: Record<string, string>, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<CrispAnswer> {
   const response = await fetchImpl(url.href, { headers, signal });
   const text = await response.text();
-  let body: { data?: unknown; reason?: unknown } | undefined;
+  let body: CrispEnvelope | undefined;
   try {
     body = JSON.parse(text);
   } catch {
     // Not JSON: no envelope.
   }
-  return {
-    status: response.status,
-    data: body?.data,
-    reason: typeof body?.reason === "string" ? body.reason.slice(0, 200) : "",
-    retryAfterMs: retryAfterMs(response),
-  };
+  return { status: response.status, body, retryAfterMs: retryAfterMs(response) };
 }
+
+/** The envelope's `reason` when it is a string, cut to 200 characters; else `""`. */
+export const reasonOf = (body: CrispEnvelope | undefined): string => (typeof body?.reason === "string" ? body.reason.slice(0, 200) : "");

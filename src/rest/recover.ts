@@ -130,12 +130,18 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 /** The caps and retries, with their defaults. */
 const LIMITS = { concurrency: 4, maxRequests: 500, maxWebsites: 50, maxConversations: 200, timeoutMs: 10_000, maxRetries: 3 };
 
-/** The caps and retries of `options`, validated (whole numbers >= 1, or >= 0 for `maxRetries`; or Infinity), with their defaults. */
+/**
+ * The caps and retries of `options`, validated (whole numbers >= 1, or >= 0 for `maxRetries`; the caps may be
+ * Infinity), with their defaults.
+ */
 export function recoveryLimits(options: Partial<typeof LIMITS>): typeof LIMITS {
   const limits = { ...LIMITS };
   for (const name of Object.keys(LIMITS) as (keyof typeof LIMITS)[]) {
     const value = options[name] ?? LIMITS[name];
-    limits[name] = (Number.isInteger(value) && value >= +(name !== "maxRetries")) || value === Infinity ? value : invalid(`${name} must be a whole number >= 1`);
+    limits[name] =
+      (Number.isInteger(value) && value >= +(name !== "maxRetries")) || (value === Infinity && name.startsWith("max"))
+        ? value
+        : invalid(`${name} must be a whole number (>= 1 but for maxRetries)`);
   }
   return limits;
 }

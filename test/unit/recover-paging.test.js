@@ -69,3 +69,20 @@ describe("recoverMessages paging", () => {
     assert.equal((await emu.control.state()).restLog.length, made);
   });
 });
+
+describe("recover options", () => {
+  it("bad options are invalid_options at once, for recoverMessages and for CrispRTM's recover", async () => {
+    const { CrispRTM, isRTMError } = await import("../../dist/crisp-rtm.js");
+    const base = { identifier: "id", key: "key" };
+    const invalid = (/** @type {() => unknown} */ make) => assert.throws(make, (/** @type {unknown} */ error) => isRTMError(error, "invalid_options"));
+    invalid(() => recoverMessages({ ...base, window: { since: Number.NaN, until: 1 } }));
+    invalid(() => recoverMessages({ ...base, since: 1, until: 2, tier: "website" }));
+    invalid(() => recoverMessages({ ...base, since: 1, until: 2, maxRequests: 0 }));
+    invalid(() => recoverMessages({ ...base, since: 1, until: 2, timeoutMs: Number.POSITIVE_INFINITY }));
+    invalid(() => recoverMessages({ ...base, since: 1, until: 2, websites: [""] }));
+    assert.throws(() => recoverMessages({ ...base, since: 1, until: 2, restBase: "http://api.example.com/v1" }), (/** @type {unknown} */ error) => isRTMError(error, "insecure_endpoint"));
+    invalid(() => new CrispRTM({ ...base, recover: /** @type {any} */ ({ messages: "yes" }) }));
+    invalid(() => new CrispRTM({ ...base, recover: { messages: true, concurrency: 0 } }));
+    new CrispRTM({ ...base, recover: { messages: true, maxRequests: 50 } }).close();
+  });
+});

@@ -16,7 +16,7 @@ export function crispHeaders(identifier: string, key: string, tier: CrispTier): 
  * How long a 429 asks to wait, in ms: `Retry-After` is delta seconds or an HTTP date. Undefined when the header
  * is absent or unreadable.
  */
-export function retryAfterMs(response: Response): number | undefined {
+function retryAfterMs(response: Response): number | undefined {
   const after = (response.headers.get("Retry-After") ?? "").trim();
   const ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
   return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));

@@ -13,7 +13,7 @@
  *               ceiling, so they tie; this tells their JavaScript apart
  * Prints a table per benchmark (medians of several runs, ratios) and a summary; writes the figures to
  * .cache/bench/results.json. Figures, not assertions: it is not part of `npm test`.
- * `node bench/run.mjs --only size,throughput,cpu (or cpu-node),cpu-chromium,latency,recovery,memory` runs a subset; `--quick` fewer runs and
+ * `node bench/run.mjs --only size,throughput,cpu (or cpu-node),cpu-chromium,latency,recovery,memory,recovery-rest` runs a subset; `--quick` fewer runs and
  * events; `--runtimes chromium,deno,workerd,node` and `--kinds crisp-rtm,socket.io-client,raw` narrow throughput.
  *
  * Throughput method: each client connects through bench/relay.js (a TCP relay in front of the emulator's RTM
@@ -592,4 +592,6 @@ function report() {
 }
 
 await main();
+// Issue 19's recovery over REST (bench/recovery-rest.mjs): requests and time to read back missed messages.
+if (wanted("recovery-rest")) (await import("./recovery-rest.mjs")).printRecoveryRest(await (await import("./recovery-rest.mjs")).benchRecoveryRest({ runs: quick ? 2 : 5 }));
 process.exit(0);

@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { CONTROL_PREFIX, handleControl } from "./control-http.js";
 import { Control } from "./control.js";
 import { Fingerprints } from "./fingerprints.js";
+import { History } from "./history.js";
 import { CORS_HEADERS, sendJson } from "./http-util.js";
 import { Journal } from "./journal.js";
 import { resolveOptions } from "./options.js";
@@ -123,6 +124,7 @@ export async function startEmulator(options = {}) {
   const registry = new TokenRegistry(opts.tokens);
   const journal = new Journal();
   const fingerprints = new Fingerprints(opts.fingerprintStart);
+  const history = new History();
   const config = {
     authTimeoutMs: opts.authTimeoutMs, unauthorizedDelayMs: opts.unauthorizedDelayMs,
     connectionLimit: opts.connectionLimit, limitMode: opts.limitMode,
@@ -140,7 +142,7 @@ export async function startEmulator(options = {}) {
     let proxyRef = null;
     const rtm = new RtmServer({
       paths: opts.rescuePath === null ? [opts.rtmPath] : [opts.rtmPath, opts.rescuePath],
-      pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, config, registry, journal, log,
+      pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, config, registry, journal, history, log,
       clientAddress: (port) => proxyRef?.clientAddress(port) ?? null,
     });
     const upstreamPort = await rtm.listen();
@@ -170,7 +172,7 @@ export async function startEmulator(options = {}) {
     closers.push(async () => traffic.stop());
 
     const restFaults = new RestFaults();
-    const rest = new RestRoutes({ registry, journal, faults: restFaults, urls, log });
+    const rest = new RestRoutes({ registry, journal, history, faults: restFaults, urls, log });
     const control = new Control({
       rtm, proxy, rest, restFaults, registry, journal, fingerprints, traffic, config, closed: closing.signal,
       initial: { config: { ...config }, trafficRate: opts.traffic.rate, trafficSeed: opts.traffic.seed },

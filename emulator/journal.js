@@ -53,7 +53,8 @@ export const TCP_LOG_LIMIT = 20000;
  * @property {number} at
  * @property {string} method
  * @property {string} path
- * @property {string | null} route `plugin`, `user`, `website` or null when unknown.
+ * @property {string | null} route Discovery: `plugin`, `user`, `website`; history: `websites`, `conversations`,
+ *   `messages`; null when unknown.
  * @property {string | null} tier The `X-Crisp-Tier` header.
  * @property {string | null} identifier
  * @property {number | null} status Null while a `timeout` fault holds the request.

@@ -1,5 +1,9 @@
 // @ts-check
-/** The REST side: Crisp's `connect/endpoints` discovery routes, with switchable fault modes. */
+/**
+ * The REST side: Crisp's `connect/endpoints` discovery routes and the history routes (connected websites,
+ * conversations, messages; see history.js), with switchable fault modes applied to all of them.
+ */
+import { WEBSITES_PAGE } from "./history.js";
 import { CORS_HEADERS, sendJson } from "./http-util.js";
 
 /** @typedef {import("node:http").IncomingMessage} IncomingMessage */
@@ -7,6 +11,7 @@ import { CORS_HEADERS, sendJson } from "./http-util.js";
 /** @typedef {import("./tokens.js").TokenRegistry} TokenRegistry */
 /** @typedef {import("./journal.js").Journal} Journal */
 /** @typedef {import("./journal.js").RestRecord} RestRecord */
+/** @typedef {import("./history.js").History} History */
 
 /**
  * @typedef {"ok" | "401" | "403" | "429" | "500" | "503" | "timeout" | "invalid-json" | "missing-app" | "rescue"} RestMode
@@ -84,14 +89,32 @@ function basicCredentials(header) {
 }
 
 /**
+ * A matched route: discovery (`endpoints`) or a history listing, the tier it belongs to, its website and the
+ * rest of its parameters.
+ * @typedef {object} Route
+ * @property {"endpoints" | "websites" | "conversations" | "messages"} kind
+ * @property {"plugin" | "user" | "website"} tier
+ * @property {string | null} websiteId
+ * @property {number} page For the paged listings, from 1.
+ * @property {string | null} sessionId For `messages`.
+ */
+
+/**
  * @param {string} pathname
- * @returns {{ tier: "plugin" | "user" | "website", websiteId: string | null } | null}
+ * @returns {Route | null}
  */
 function matchRoute(pathname) {
+  const part = (/** @type {string | undefined} */ value) => decodeURIComponent(value ?? "");
   const tierRoute = /^\/v1\/(plugin|user)\/connect\/endpoints\/?$/.exec(pathname);
-  if (tierRoute) return { tier: /** @type {"plugin" | "user"} */ (tierRoute[1]), websiteId: null };
+  if (tierRoute) return { kind: "endpoints", tier: /** @type {"plugin" | "user"} */ (tierRoute[1]), websiteId: null, page: 1, sessionId: null };
   const websiteRoute = /^\/v1\/website\/([^/]+)\/connect\/endpoints\/?$/.exec(pathname);
-  if (websiteRoute) return { tier: "website", websiteId: decodeURIComponent(/** @type {string} */ (websiteRoute[1])) };
+  if (websiteRoute) return { kind: "endpoints", tier: "website", websiteId: part(websiteRoute[1]), page: 1, sessionId: null };
+  const websites = /^\/v1\/plugin\/connect\/websites\/all\/([1-9]\d{0,5})\/?$/.exec(pathname);
+  if (websites) return { kind: "websites", tier: "plugin", websiteId: null, page: Number(websites[1]), sessionId: null };
+  const conversations = /^\/v1\/website\/([^/]+)\/conversations\/([1-9]\d{0,5})\/?$/.exec(pathname);
+  if (conversations) return { kind: "conversations", tier: "website", websiteId: part(conversations[1]), page: Number(conversations[2]), sessionId: null };
+  const messages = /^\/v1\/website\/([^/]+)\/conversation\/([^/]+)\/messages\/?$/.exec(pathname);
+  if (messages) return { kind: "messages", tier: "website", websiteId: part(messages[1]), page: 1, sessionId: part(messages[2]) };
   return null;
 }
 
@@ -101,12 +124,14 @@ export class RestRoutes {
    * @param {object} options
    * @param {TokenRegistry} options.registry
    * @param {Journal} options.journal
+   * @param {History} options.history
    * @param {RestFaults} options.faults
    * @param {{ rtmUrl: string, rescueUrl: string | null, deadUrl: string }} options.urls
    * @param {(line: string) => void} options.log
    */
-  constructor({ registry, journal, faults, urls, log }) {
+  constructor({ registry, journal, history, faults, urls, log }) {
     this.registry = registry;
+    this.history = history;
     this.journal = journal;
     this.faults = faults;
     this.urls = urls;
@@ -128,7 +153,7 @@ export class RestRoutes {
     const credentials = basicCredentials(req.headers.authorization);
     /** @type {RestRecord} */
     const record = {
-      at: Date.now(), method: req.method ?? "", path: url.pathname, route: route?.tier ?? null, tier,
+      at: Date.now(), method: req.method ?? "", path: url.pathname, route: route === null ? null : route.kind === "endpoints" ? route.tier : route.kind, tier,
       identifier: credentials?.identifier ?? null, status: null, fault: null,
     };
     /**
@@ -159,6 +184,7 @@ export class RestRoutes {
     const token = credentials && this.registry.verify(credentials.identifier, credentials.key);
     if (!token || token.tier !== tier) return fail(401, "invalid_session");
     if (route.websiteId !== null && !this.registry.owns(token, route.websiteId)) return fail(403, "not_allowed");
+    if (route.kind !== "endpoints") return this.answerHistory(route, token, url.searchParams, answer);
 
     const success = this.faults.take("success");
     record.fault = success;
@@ -170,6 +196,28 @@ export class RestRoutes {
     const data = { socket: { app: this.urls.rtmUrl } };
     if (this.urls.rescueUrl !== null) data.rescue = { socket: { app: this.urls.rescueUrl } };
     return answer(200, { error: false, reason: "resolved", data });
+  }
+
+  /**
+   * Answers a history route in Crisp's envelope (`data` is always an array; past the end it is empty).
+   * @param {Route} route
+   * @param {import("./tokens.js").Token} token
+   * @param {URLSearchParams} query
+   * @param {(status: number, body: unknown) => void} answer
+   */
+  answerHistory(route, token, query, answer) {
+    const websiteId = route.websiteId ?? "";
+    /** @type {unknown[] | null} */
+    let data;
+    if (route.kind === "websites") {
+      data = token.websites.slice((route.page - 1) * WEBSITES_PAGE, route.page * WEBSITES_PAGE).map((id) => ({ website_id: id, settings: {} }));
+    } else if (route.kind === "conversations") {
+      data = this.history.conversationsPage(websiteId, route.page, query);
+    } else {
+      data = this.history.messagesPage(websiteId, route.sessionId ?? "", query);
+    }
+    if (data === null) return answer(404, { error: true, reason: "session_not_found", data: {} });
+    return answer(200, { error: false, reason: "listed", data });
   }
 
   /**

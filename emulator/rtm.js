@@ -101,11 +101,13 @@ export class RtmServer {
    * @param {RtmConfig} options.config Shared, mutable settings.
    * @param {TokenRegistry} options.registry
    * @param {Journal} options.journal
+   * @param {import("./history.js").History} options.history Keeps every message delivered (for the REST history routes).
    * @param {(upstreamPort: number | undefined) => string | null} options.clientAddress
    * @param {(line: string) => void} options.log
    */
-  constructor({ paths, pingInterval, pingTimeout, config, registry, journal, clientAddress, log }) {
+  constructor({ paths, pingInterval, pingTimeout, config, registry, journal, history, clientAddress, log }) {
     this.config = config;
+    this.history = history;
     this.registry = registry;
     this.journal = journal;
     this.clientAddress = clientAddress;
@@ -298,6 +300,7 @@ export class RtmServer {
    * @param {RtmEvent} event
    */
   deliver(event) {
+    this.history.record(event);
     let delivered = 0;
     for (const conn of this.conns.values()) {
       const token = conn.token;

@@ -6,7 +6,7 @@
  * @module
  */
 export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
-export type { CrispRTMOptions, ReconnectOptions } from "./crisp/options.js";
+export type { CrispRTMOptions, ReconnectOptions, RecoverClientOptions } from "./crisp/options.js";
 export type { RTMLifecycleEvents, RTMLifecycleName, RTMState, Downtime } from "./crisp/lifecycle.js";
 export type { EventStreamOptions } from "./crisp/event-stream.js";
 export type { Filters } from "./crisp/subscription.js";

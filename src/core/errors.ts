@@ -16,7 +16,9 @@ export type RTMErrorCode =
   | "invalid_options"
   | "webhook_invalid"
   | "webhook_signature"
-  | "webhook_stale";
+  | "webhook_stale"
+  | "forbidden_scope"
+  | "recovery_failed";
 
 /** Extra facts an {@link RTMError} may carry. */
 export interface RTMErrorDetails {

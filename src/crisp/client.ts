@@ -14,6 +14,7 @@ import { EventStream, type EventStreamOptions } from "./event-stream.js";
 import type { RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./lifecycle.js";
 import { resolveOptions, stringList, type CrispRTMOptions, type ResolvedOptions } from "./options.js";
 import type { GenericPayload, RTMPayload } from "./payloads.js";
+import { MessageRecovery } from "./recovery.js";
 import { RetryTracker } from "./retry.js";
 import { filtersKey, Subscription, SUBSCRIPTION_UPDATED, type Filters } from "./subscription.js";
 
@@ -76,6 +77,8 @@ export class CrispRTM {
     if (this.#state === "ready") this.#session?.checkHeartbeat();
     else if (this.#state === "reconnecting" && (event.type === "online" || Date.now() >= this.#retryAt)) this.#retryNow();
   };
+  /** Set with `recover: { messages: true }`: recovers downtimes and delivers each message once. */
+  readonly #recovery: MessageRecovery | undefined;
 
   /** Validates the options (throws `invalid_options` / `insecure_endpoint`); does not connect. */
   constructor(options: CrispRTMOptions) {
@@ -86,6 +89,15 @@ export class CrispRTM {
     this.#listeners = new Emitter((error, event) => this.#onListenerError(error, event));
     this.#subscription = new Subscription(this.#options.tier, this.#options.events, this.#options.rooms);
     this.#binds = new BindScheduler(this.#options.bindIntervalMs, () => this.#sendBind());
+    this.#recovery = this.#options.recover?.messages
+      ? new MessageRecovery(
+          this.#options,
+          this.#closing.signal,
+          (name, payload) => this.#deliver(name, payload, true),
+          (info) => this.#listeners.emit("rtm:recovered", info),
+          (error) => this.#report(error),
+        )
+      : undefined;
     const signal = this.#options.signal;
     if (signal?.aborted) this.#onAbort();
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -228,6 +240,11 @@ export class CrispRTM {
     this.#deliver(name, payload);
   }
 
+  /** True for a payload delivered by recovery (`recover: { messages: true }`), false for a live one. */
+  isRecovered(payload: object): boolean {
+    return this.#recovery?.isRecovered(payload) ?? false;
+  }
+
   /** Closes the connection for good: no reconnect afterwards, iterators end, `connect()` rejects. Idempotent. */
   close(): void {
     this.#shutdown(undefined);
@@ -367,7 +384,8 @@ export class CrispRTM {
     this.#deliver(name, payload);
   }
 
-  #deliver(name: string, payload: object): void {
+  #deliver(name: string, payload: object, recovered?: boolean): void {
+    if (!recovered && this.#recovery?.admit(name, payload) === false) return;
     this.#listeners.emit(name, payload);
     this.#listeners.emit("*", name, payload);
   }
@@ -385,6 +403,7 @@ export class CrispRTM {
     const info: RTMLifecycleEvents["rtm:ready"] = { reconnected, endpoint: endpoint.url };
     if (downtime) info.downtime = downtime;
     this.#listeners.emit("rtm:ready", info);
+    if (info.downtime) void this.#recovery?.run(info.downtime, this.#currentFilters());
     this.#ready?.resolve();
     this.#ready = undefined;
     if (this.#state !== "ready") return;

@@ -35,6 +35,12 @@ export interface RTMLifecycleEvents {
   "rtm:reconnecting": { attempt: number; delayMs: number; error?: RTMError };
   /** Something went wrong: a failed attempt, a protocol error, a listener that threw. */
   "rtm:error": RTMError;
+  /**
+   * A recovery (`recover: { messages: true }`) of the downtime `since`..`until` ended: `count` messages were
+   * delivered (tell them from live ones with `rtm.isRecovered(payload)`), `requests` REST requests made;
+   * `truncated` when a cap or an `error` (also reported as `rtm:error`) left part of the window unread.
+   */
+  "rtm:recovered": { since: number; until: number; count: number; truncated: boolean; requests: number; error?: RTMError };
   /** The client is closed for good; `error` is set when it was a failure, not a call to `close()`. */
   "rtm:close": { error?: RTMError };
 }

@@ -4,6 +4,7 @@ import { parseSocketEndpoint, type SocketEndpoint } from "../rest/endpoint.js";
 import type { WebSocketConstructor } from "../socketio/websocket-constructor.js";
 import type { RTMEventName, RTMTier } from "./catalog.js";
 import type { RetryPolicy } from "./retry.js";
+import type { RecoverOptions } from "../rest/recover.js";
 
 /** How the client reconnects. Every field is optional. */
 export interface ReconnectOptions {
@@ -24,6 +25,9 @@ export interface ReconnectOptions {
    */
   stableAfterMs?: number;
 }
+
+/** The `recover` option: what to read back over REST after a reconnect (see README, Recovery), and its caps. */
+export type RecoverClientOptions = { messages: boolean } & Pick<RecoverOptions, "concurrency" | "maxRequests" | "maxWebsites" | "maxConversations">;
 
 /** Options of {@link CrispRTM}. */
 export interface CrispRTMOptions {
@@ -67,6 +71,8 @@ export interface CrispRTMOptions {
   WebSocket?: WebSocketConstructor;
   /** fetch implementation; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** `{ messages: true }`: after a reconnect, read the downtime's messages back over REST (see README, Recovery). */
+  recover?: RecoverClientOptions;
 }
 
 /** Options after validation, with every default applied. */
@@ -89,6 +95,7 @@ export interface ResolvedOptions {
   signal: AbortSignal | undefined;
   WebSocket: WebSocketConstructor | undefined;
   fetch: typeof fetch | undefined;
+  recover: RecoverClientOptions | undefined;
 }
 
 const TIERS: readonly RTMTier[] = ["plugin", "user", "website"];
@@ -179,6 +186,7 @@ const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   signal: optional((value, name) => (typeof value === "object" && value && "aborted" in value ? value : fail(name, "an AbortSignal"))),
   WebSocket: func,
   fetch: func,
+  recover: optional((value, name) => (typeof (value as RecoverClientOptions)?.messages === "boolean" ? value : fail(name, "{ messages: boolean }"))),
 };
 
 /** Validates user options; throws `invalid_options` (or `insecure_endpoint`) naming the faulty option. */

@@ -1,6 +1,7 @@
 import { isTlsTrustFailure, RTMError, UNTRUSTED, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
-import { basicAuth, redactor } from "../core/redact.js";
+import { redactor } from "../core/redact.js";
 import { parseSocketEndpoint, parseUrl, type SocketEndpoint } from "./endpoint.js";
+import { crispGet, crispHeaders, reasonOf, type CrispAnswer } from "./request.js";
 
 /** The token tiers Crisp knows. */
 export type CrispTier = "plugin" | "user" | "website";
@@ -63,23 +64,9 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   const url = discoveryUrl(options.restBase ?? DEFAULT_REST_BASE, tier, websiteId);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const failed = "endpoint discovery failed";
-  let response: Response;
-  let body: Answer | undefined;
+  let answer: CrispAnswer;
   try {
-    response = await (options.fetch ?? fetch)(url.href, {
-      headers: {
-        Authorization: `Basic ${basicAuth(options.identifier, options.key)}`,
-        "X-Crisp-Tier": tier,
-        Accept: "application/json",
-      },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const json = await response.text();
-    try {
-      body = JSON.parse(json) as Answer;
-    } catch {
-      // Not JSON: `body` stays undefined.
-    }
+    answer = await crispGet(url, crispHeaders(options.identifier, options.key, tier), signal ? AbortSignal.any([signal, timeout]) : timeout, options.fetch);
   } catch (cause) {
     const failure = (code: RTMErrorCode, what: string) => new RTMError(code, `endpoint discovery ${what} (${url.host})`, { cause });
     throw signal?.aborted
@@ -88,18 +75,14 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
         ? failure("timeout", "timed out")
         : failure("discovery_failed", `failed: ${isTlsTrustFailure(cause) ? UNTRUSTED : "network error"}`);
   }
-  const status = response.status;
+  const { status, retryAfterMs } = answer;
+  const body = answer.body as Answer | undefined;
   // A server or proxy may echo the credentials back: they never reach the message.
-  const reason = redactor(options.identifier, options.key)(text(body?.reason)).slice(0, 200) || "no reason given";
+  const reason = reasonOf(body, redactor(options.identifier, options.key)) || "no reason given";
   const fail = (code: RTMErrorCode, what: string, detail = reason, retryAfterMs?: number) =>
     new RTMError(code, `${what} (HTTP ${status}: ${detail})`, { status, retryAfterMs } as RTMErrorDetails);
   if (status === 401 || status === 403) throw fail("unauthorized", "Crisp refused the token");
-  if (status === 429 || status === 420) {
-    // Retry-After: delta seconds or an HTTP date.
-    const after = (response.headers.get("Retry-After") ?? "").trim();
-    const ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
-    throw fail("rate_limited", "endpoint discovery rate limited", reason, Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms)));
-  }
+  if (status === 429 || status === 420) throw fail("rate_limited", "endpoint discovery rate limited", reason, retryAfterMs);
   if (status >= 400) throw fail("discovery_failed", failed);
   const app = text(body?.data?.socket?.app);
   if (!app) throw fail("discovery_failed", failed, body === undefined ? "the body is not JSON" : "no data.socket.app");

@@ -40,7 +40,7 @@ export function bundleHub() {
       conditions: ["workerd", "worker", "browser"],
       mainFields: ["browser", "module", "main"],
       target: "es2022",
-      alias: { "crisp-rtm/webhook": `${ROOT}dist/webhook.js`, "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`, "crisp-rtm": DIST },
+      alias: { "crisp-rtm/webhook": `${ROOT}dist/webhook.js`, "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`, "crisp-rtm/recover": `${ROOT}dist/recover.js`, "crisp-rtm": DIST },
       external: ["cloudflare:*"],
       outfile: BUNDLE,
       logLevel: "warning",

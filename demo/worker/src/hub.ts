@@ -9,6 +9,7 @@ import { greeting } from "./greeting.js";
 import { HubStore, type OpenReason } from "./hub-store.js";
 import { ApiError, errorResponse } from "./http.js";
 import { encode, PING, PONG, type UpstreamState } from "./protocol.js";
+import { HubRecovery } from "./recovery.js";
 import { ReplayLog } from "./replay-log.js";
 import { send, Subscribers } from "./subscribers.js";
 import { fromHubRequest, type SubscribeRequest, type Subscription } from "./subscription.js";
@@ -37,6 +38,7 @@ export class CrispHub extends DurableObject<HubEnv> {
   readonly #watchdog: Watchdog;
   readonly #upstream: Upstream | null;
   readonly #intake: EventIntake;
+  readonly #recovery: HubRecovery | null;
   #announced: UpstreamState | undefined;
   #lastError: UpstreamError | null = null;
   #blockedUntil = 0;
@@ -52,6 +54,9 @@ export class CrispHub extends DurableObject<HubEnv> {
     this.#tickets = new TicketLedger(ctx.storage.sql);
     this.#watchdog = new Watchdog(ctx.storage, this.#config.watchdogMs);
     this.#upstream = this.#config.crisp ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener()) : null;
+    this.#recovery = this.#config.crisp && env.CRISP_RECOVER !== "off"
+      ? new HubRecovery(this.#config.crisp, this.#intake, (notice) => this.#subscribers.announce(encode(notice)))
+      : null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -214,6 +219,7 @@ export class CrispHub extends DurableObject<HubEnv> {
     const downtime = info.downtime ?? this.#downtimeSinceLastInstance(info, record.aliveAt, now);
     if (downtime) {
       this.#intake.downtime(downtime).catch(() => console.error("crisp-hub: could not log a downtime"));
+      if (this.#recovery) this.ctx.waitUntil(this.#recovery.recover(downtime, this.#store.filter()));
     }
     this.#announce("ready");
   }

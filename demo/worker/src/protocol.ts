@@ -2,7 +2,7 @@
  * The messages a subscriber receives on `GET /events`: JSON text frames, each with a `type` discriminant.
  *
  * Order on a new subscription: `hello`, then (with `?since=`) `reset` and/or `gap` when needed, the replayed
- * `event`s and `downtime`s, `live`; from then on live `event`s, `downtime`s and `status` changes. Sequence
+ * `event`s and `downtime`s, `live`; from then on live `event`s, `downtime`s, `recovered` notices and `status` changes. Sequence
  * numbers (of `event` and `downtime`) are global to the hub and only grow: a filtered subscriber sees jumps
  * between them; only `gap` (the hub's log) and `downtime` (Crisp's side) mean something was missed.
  */
@@ -38,9 +38,12 @@ export interface EventMessage {
   name: string;
   websiteId: string | null;
   at: number;
-  source: DeliverySource;
+  source: EventSource;
   payload: Record<string, unknown>;
 }
+
+/** What brought an event: the socket, a web hook, or the hub's recovery of a downtime over REST. */
+export type EventSource = DeliverySource | "recovery";
 
 /** Events `from`..`to` (inclusive) were missed and are no longer in the replay log: reconcile over Crisp's REST API. */
 export interface GapMessage {
@@ -76,6 +79,20 @@ export interface DowntimeMessage {
   ms: number;
 }
 
+/**
+ * A downtime's messages were read back over Crisp's REST API (see recovery.ts): the `count` that were new went
+ * into the sequence as `event`s with `source: "recovery"` (after that downtime's `downtime` message); `truncated`
+ * when a cap or an `error` (an RTMError code) left part of the window unread. Not numbered, not replayed.
+ */
+export interface RecoveredMessage {
+  type: "recovered";
+  since: number;
+  until: number;
+  count: number;
+  truncated: boolean;
+  error?: string;
+}
+
 /** The upstream connection changed state (not numbered, not replayed: `hello` carries the current state). */
 export interface StatusMessage {
   type: "status";
@@ -97,6 +114,7 @@ export type HubMessage =
   | ResetMessage
   | LiveMessage
   | StatusMessage
+  | RecoveredMessage
   | PongMessage;
 
 /** The only message a subscriber sends: a keep-alive, answered with {@link PONG}. Send it exactly as written. */

@@ -1,6 +1,5 @@
 import type { Downtime } from "crisp-rtm";
-import type { DeliverySource } from "crisp-rtm/webhook";
-import { encode } from "./protocol.js";
+import { encode, type EventSource } from "./protocol.js";
 
 /** One numbered entry of the log (an `event` or a `downtime`), with its message already encoded. */
 export interface LogEntry {
@@ -58,7 +57,7 @@ export class ReplayLog {
   }
 
   /** Numbers a Crisp event (from the socket or a web hook), stores it and trims the log. */
-  appendEvent(source: DeliverySource, name: string, websiteId: string | null, payload: Record<string, unknown>, at: number): LogEntry {
+  appendEvent(source: EventSource, name: string, websiteId: string | null, payload: Record<string, unknown>, at: number): LogEntry {
     const seq = this.#lastSeq + 1;
     return this.#store({ seq, name, websiteId, at, message: encode({ type: "event", seq, name, websiteId, at, source, payload }) });
   }

@@ -72,7 +72,8 @@ describe("recoverMessages paging", () => {
 
 describe("recover options", () => {
   it("bad options are invalid_options at once, for recoverMessages and for CrispRTM's recover", async () => {
-    const { CrispRTM, isRTMError } = await import("../../dist/crisp-rtm.js");
+    /** @type {typeof import("../../src/index.js")} */
+    const { CrispRTM, isRTMError } = await import(new URL("../../dist/crisp-rtm.js", import.meta.url).href);
     const base = { identifier: "id", key: "key" };
     const invalid = (/** @type {() => unknown} */ make) => assert.throws(make, (/** @type {unknown} */ error) => isRTMError(error, "invalid_options"));
     invalid(() => recoverMessages({ ...base, window: { since: Number.NaN, until: 1 } }));

@@ -10,6 +10,7 @@ const ENTRIES = /** @type {const} */ ([
   [".", "dist/crisp-rtm.js", "CrispRTM"],
   ["./webhook", "dist/webhook.js", "handleWebhook"],
   ["./fetch-websocket", "dist/fetch-websocket.js", "fetchWebSocket"],
+  ["./hub", "dist/hub.js", "HubClient"],
 ]);
 
 for (const [entry, bundle, name] of ENTRIES) {

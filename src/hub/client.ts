@@ -194,6 +194,10 @@ export class HubClient {
     socket.addEventListener("close", (event) => {
       if (this.#socket === socket) void this.#onClosed(socket, event.code, event.reason, opened);
     });
+    // Some WebSockets (Node's) report a failed handshake with `error` only, never `close`.
+    socket.addEventListener("error", () => {
+      if (this.#socket === socket) void this.#onClosed(socket, 1006, "", opened);
+    });
   }
 
   /** A ticket for the next subscription: from the provider, or traded for the bearer secret. */

@@ -194,9 +194,11 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
   /** @param {boolean} byUser */
   function disconnect(byUser) {
     if (!client) return;
-    client.close();
+    // Pressed by the user: the log and the pill show the close. Otherwise (a hub re-subscription) it is silent.
+    if (byUser) client.close();
     for (const off of offs) off();
     offs = [];
+    client.close();
     client = undefined;
     showActive(false);
     summary.textContent = "";

@@ -60,7 +60,9 @@ export class StateView {
         if (error) this.#detail.textContent = `${error.code}: ${error.message}`;
       }),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      for (const off of offs) off();
+    };
   }
 
   /** @param {string} state */

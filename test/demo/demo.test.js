@@ -28,35 +28,6 @@ const PHONE = { width: 375, height: 812 };
 /** @typedef {import("puppeteer-core").Page} Page */
 
 /**
- * @param {Page} page
- * @param {string} name
- * @returns {Promise<number>} the count shown for an event name in the counters table
- */
-async function counted(page, name) {
-  return page.$eval("#counters tbody", (body, event) => {
-    const row = [...body.querySelectorAll("tr")].find((tr) => tr.dataset.event === event);
-    return Number(row?.querySelector(".num")?.textContent?.replace(/\D/g, "") ?? 0);
-  }, name);
-}
-
-/**
- * @param {Page} page
- * @returns {Promise<number>} the sum of the counters table
- */
-async function countedTotal(page) {
-  return page.$$eval("#counters tbody .num", (cells) => cells.reduce((sum, cell) => sum + Number(cell.textContent?.replace(/\D/g, "") ?? 0), 0));
-}
-
-/**
- * @param {Page} page
- * @param {string} selector
- * @returns {Promise<number>}
- */
-function countOf(page, selector) {
-  return page.$$eval(selector, (elements) => elements.length);
-}
-
-/**
  * Clicks a checkbox unless it already has the wanted state.
  * @param {Page} page
  * @param {string} selector
@@ -256,7 +227,9 @@ test("demo page: through the hub by default, direct as an option", { timeout: 15
   });
 
   await t.test("screenshots at desktop and phone width (hub mode)", async () => {
-    await page.$$eval(".bubble", (bubbles) => bubbles.forEach((bubble) => bubble.setAttribute("data-seen", "")));
+    await page.$$eval(".bubble", (bubbles) => {
+      for (const bubble of bubbles) bubble.setAttribute("data-seen", "");
+    });
     await page.waitForFunction(() => document.querySelectorAll(".bubble:not([data-seen])").length >= 4, { timeout: 20_000 });
     await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -165,7 +165,9 @@ async function main() {
   set("hubUrl", values.hub);
   const demo = await startDemo(options);
   console.log(`\nEmulator: REST ${demo.emulator.restUrl}, RTM ${demo.emulator.rtmUrl}, control ${demo.emulator.controlUrl}`);
-  if (demo.hub) console.log(`Hub (workerd, Miniflare): ${demo.hub.url}`);
+  if (demo.hub) {
+    console.log(`Hub (workerd, Miniflare): ${demo.hub.url} (local subscriber secret, for the examples: ${demo.hub.secret})`);
+  }
   console.log(`\nDemo: ${demo.url}\n`);
   console.log("Open it in a browser. Ctrl+C stops.");
   let stopping = false;

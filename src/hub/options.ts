@@ -99,10 +99,10 @@ const invalid = (message: string): RTMError => new RTMError("invalid_options", m
 /** The backoff schedule's defaults; every field can be overridden. */
 const RECONNECT = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.5, maxAttempts: Number.POSITIVE_INFINITY };
 
-/** A filter list as the hub accepts it (`?events=a,b`): strings without commas. */
-function list(value: readonly string[] | undefined, name: string): string[] {
-  if (value !== undefined && !(Array.isArray(value) && value.every((entry) => typeof entry === "string" && /^[\w.:*-]+$/.test(entry)))) {
-    throw invalid(`${name}: an array of names`);
+/** A filter list as the hub accepts it (at most 100 names; events may end with `*`), so it never refuses one. */
+function list(value: readonly string[] | undefined, name: string, valid: RegExp): string[] {
+  if (value !== undefined && !(Array.isArray(value) && value.length <= 100 && value.every((entry) => valid.test(entry)))) {
+    throw invalid(`${name}: at most 100 valid names`);
   }
   return [...new Set(value ?? [])];
 }
@@ -129,8 +129,8 @@ export function resolveHubOptions(options: HubClientOptions): ResolvedHubOptions
     url,
     ticket,
     bearer,
-    events: list(given.events, "events"),
-    websites: list(given.websites, "websites"),
+    events: list(given.events, "events", /^([\w.:-]{1,80}\*?|\*)$/),
+    websites: list(given.websites, "websites", /^[\w-]{1,64}$/),
     cursor,
     reconnect: policy,
     signal: given.signal,

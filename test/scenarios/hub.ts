@@ -164,6 +164,34 @@ export const hubScenarios: HubScenario[] = [
       }),
   },
   {
+    name: "hub: a gap notice when the hub's log no longer holds what was missed, then the rest exactly once",
+    run: (context) =>
+      withHub(
+        context,
+        async (hub) => {
+          const r = record(context, hub);
+          try {
+            await r.client.connect();
+            await hub.injectRange(1, 2);
+            await receivedUpTo(r, 2, "messages 1-2");
+            await hub.fault("drop-subscribers", { holdMs: 1500 });
+            // The log keeps 3 entries: 3-5 are gone by the time the client is back, 6-8 are replayed.
+            await hub.injectRange(3, 8);
+            await receivedUpTo(r, 8, "messages 6-8");
+            await sleep(300);
+            deepEqual(r.received, [1, 2, 6, 7, 8], "what the log still held, once, in order");
+            const gaps = r.notices.filter((n) => n.name === "rtm:gap").map((n) => n.payload as { from: number; to: number });
+            equal(gaps.length, 1, "one gap notice");
+            const [gap] = gaps;
+            ok(gap && gap.to - gap.from + 1 === 3, `the gap covers messages 3-5 (${JSON.stringify(gap)})`);
+          } finally {
+            r.client.close();
+          }
+        },
+        { vars: { HUB_LOG_SIZE: "3" } },
+      ),
+  },
+  {
     name: "hub: exactly once across an upstream drop, with one downtime notice for the window",
     run: (context) =>
       withHub(context, async (hub) => {

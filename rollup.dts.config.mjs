@@ -8,4 +8,5 @@ export default [
   ["dist/types/webhook/index.d.ts", "dist/webhook.d.ts"],
   ["dist/types/socketio/fetch-websocket.d.ts", "dist/fetch-websocket.d.ts"],
   ["dist/types/recover.d.ts", "dist/recover.d.ts"],
+  ["dist/types/hub/index.d.ts", "dist/hub.d.ts"],
 ].map(([input, file]) => ({ input, output: { file, format: "es" }, plugins: [dts()] }));

@@ -148,15 +148,16 @@ const ENTRIES = {
   webhook: { source: "src/webhook/index.ts", file: "webhook.js", types: "webhook.d.ts" },
   "fetch-websocket": { source: "src/socketio/fetch-websocket.ts", file: "fetch-websocket.js", types: "fetch-websocket.d.ts" },
   recover: { source: "src/recover.ts", file: "recover.js", types: "recover.d.ts" },
+  hub: { source: "src/hub/index.ts", file: "hub.js", types: "hub.d.ts" },
 } as const;
 
 /**
  * Library build of one entry: `dist/crisp-rtm.js` (the client, with engine.io-client's browser build and
  * socket.io-parser inlined) by default, `dist/webhook.js` with `--mode webhook`, `dist/fetch-websocket.js`
- * with `--mode fetch-websocket`, `dist/recover.js` with `--mode recover`.
+ * with `--mode fetch-websocket`, `dist/recover.js` with `--mode recover`, `dist/hub.js` with `--mode hub`.
  */
 export default defineConfig(({ mode }) => {
-  const entry = mode === "webhook" || mode === "fetch-websocket" || mode === "recover" ? ENTRIES[mode] : ENTRIES.client;
+  const entry = mode === "webhook" || mode === "fetch-websocket" || mode === "recover" || mode === "hub" ? ENTRIES[mode] : ENTRIES.client;
   return {
     resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
     plugins: [dependencyShims(), terserPass()],

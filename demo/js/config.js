@@ -7,7 +7,9 @@
  * @property {string} [rtmUrl]
  * @property {string} [controlUrl] The emulator's fault API; fault buttons are disabled without it.
  * @property {{ identifier: string, key: string, websites: string[] }[]} [tokens]
- * @property {string} [hubUrl]
+ * @property {string} [hubUrl] The hub's `/events` URL (the local hub with `npm start`).
+ * @property {string} [ticketUrl] The backend's ticket endpoint; with it the page connects through the hub by default.
+ * @property {string[]} [hubFaults] The hub-mode faults the server can cause.
  */
 
 /**

@@ -1,5 +1,8 @@
 // @ts-check
-/** The connection form: direct Crisp RTM (REST base or endpoint + token) or a hub's `/events` URL. */
+/**
+ * The connection form: through a hub (its `/events` URL and the backend's ticket endpoint: the default, the
+ * production path) or direct to Crisp RTM (REST base or endpoint + token: a demo-only option).
+ */
 
 /**
  * @typedef {object} DirectSettings
@@ -14,7 +17,7 @@
  * @typedef {object} HubSettings
  * @property {"hub"} mode
  * @property {string} hubUrl
- * @property {string} ticket "" when the hub needs none.
+ * @property {string} ticketUrl The backend's endpoint that answers `{ ticket }` (`POST`).
  */
 
 /** @typedef {DirectSettings | HubSettings} ConnectionSettings */
@@ -22,6 +25,8 @@
 export class ConnectionForm {
   #form;
   #error;
+  /** @type {(mode: "hub" | "direct") => void} */
+  #onMode;
 
   /**
    * @param {object} options
@@ -29,8 +34,9 @@ export class ConnectionForm {
    * @param {HTMLElement} options.error The `role="alert"` element for validation messages.
    * @param {import("./config.js").DemoConfig} options.config Pre-fills the fields.
    * @param {(settings: ConnectionSettings) => void} options.onSubmit Called with valid settings only.
+   * @param {(mode: "hub" | "direct") => void} [options.onMode] Called when the mode changes (and once at start).
    */
-  constructor({ form, error, config, onSubmit }) {
+  constructor({ form, error, config, onSubmit, onMode = () => {} }) {
     this.#form = form;
     this.#error = error;
     const token = config.tokens?.[0];
@@ -38,6 +44,9 @@ export class ConnectionForm {
     this.#set("identifier", token?.identifier ?? "");
     this.#set("key", token?.key ?? "");
     this.#set("hubUrl", config.hubUrl ?? "ws://localhost:8787/events");
+    this.#set("ticketUrl", config.ticketUrl ?? "/api/ticket");
+    this.#onMode = onMode;
+    if (!config.ticketUrl && !config.hubUrl) this.#check("mode", "direct");
     form.addEventListener("change", (event) => {
       if (event.target instanceof HTMLInputElement && event.target.name === "mode") this.#showMode();
     });
@@ -63,10 +72,23 @@ export class ConnectionForm {
     return this.#value("mode") === "hub" ? "hub" : "direct";
   }
 
+  /** The selected mode. */
+  get mode() {
+    return this.#mode;
+  }
+
+  /** Shows the fields (and, elsewhere on the page, the fault buttons) of the selected mode. */
   #showMode() {
-    for (const section of this.#form.querySelectorAll("[data-mode]")) {
+    for (const section of document.querySelectorAll("[data-mode]")) {
       if (section instanceof HTMLElement) section.hidden = section.dataset.mode !== this.#mode;
     }
+    this.#onMode(this.#mode);
+  }
+
+  /** @param {string} name @param {string} value Checks the radio button `name` = `value`. */
+  #check(name, value) {
+    const element = this.#form.elements.namedItem(name);
+    if (element instanceof RadioNodeList) element.value = value;
   }
 
   /** @returns {ConnectionSettings | null} */
@@ -77,8 +99,9 @@ export class ConnectionForm {
     /** @type {ConnectionSettings} */
     let settings;
     if (this.#mode === "hub") {
-      settings = { mode: "hub", hubUrl: this.#value("hubUrl"), ticket: this.#value("ticket") };
+      settings = { mode: "hub", hubUrl: this.#value("hubUrl"), ticketUrl: this.#value("ticketUrl") };
       if (!/^(wss?|https?):\/\/./i.test(settings.hubUrl)) problems.push(["hubUrl", "Enter the hub's events URL (ws://… or wss://…)."]);
+      if (!settings.ticketUrl) problems.push(["ticketUrl", "Enter your backend's ticket endpoint."]);
     } else {
       settings = {
         mode: "direct", restBase: this.#value("restBase"), endpoint: this.#value("endpoint"),

@@ -38,10 +38,15 @@ export class Conversation {
     this.#badge = h("span", { class: "badge", hidden: true });
     this.#lines = h("ol", { class: "lines" });
     this.#typing = h("p", { class: "typing", hidden: true });
-    this.element = h("article", { class: "conversation", "data-session": sessionId },
+    this.element = h("article", { class: "conversation", "data-session": sessionId, "data-website": websiteId },
       h("header", {}, this.#avatar, h("div", { class: "who" }, this.#name, this.#sub), this.#badge),
       this.#lines, this.#typing);
     this.#renderHeader();
+  }
+
+  /** The website the conversation belongs to. */
+  get websiteId() {
+    return this.#websiteId;
   }
 
   /** True once the conversation is resolved. */

@@ -6,16 +6,18 @@ import { field, isObject } from "./format.js";
 
 const MAX_CONVERSATIONS = 12;
 
-/** Events that open a card for a session not shown yet; the others only update an existing card. */
-const OPENING = new Set([
-  "message:send", "message:received", "message:compose:send", "message:compose:receive",
-  "session:set_state", "session:update_availability",
-]);
+/**
+ * Events that open a card for a session not shown yet: messages only, so no card stands empty; the others
+ * only update an existing card.
+ */
+const OPENING = new Set(["message:send", "message:received"]);
 
 export class ConversationFeed {
   #root;
   /** @type {Map<string, Conversation>} */
   #conversations = new Map();
+  /** Websites whose cards are hidden (filtered out); null: none. @type {ReadonlySet<string> | null} */
+  #hiddenWebsites = null;
 
   /** @param {HTMLElement} root */
   constructor(root) {
@@ -71,6 +73,21 @@ export class ConversationFeed {
     }
   }
 
+  /**
+   * Hides the cards of websites that are filtered out (and shows them again when they are back).
+   * @param {ReadonlySet<string> | null} websites null: show every card.
+   */
+  hideWebsites(websites) {
+    this.#hiddenWebsites = websites;
+    for (const conversation of this.#conversations.values()) this.#applyVisibility(conversation);
+    this.#root.dataset.hiddenCards = String([...this.#conversations.values()].filter((c) => c.element.hidden).length);
+  }
+
+  /** @param {Conversation} conversation */
+  #applyVisibility(conversation) {
+    conversation.element.hidden = this.#hiddenWebsites?.has(conversation.websiteId) === true;
+  }
+
   /** Removes every card. */
   clear() {
     for (const conversation of this.#conversations.values()) conversation.dispose();
@@ -85,6 +102,7 @@ export class ConversationFeed {
   #open(sessionId, websiteId) {
     if (this.#conversations.size >= MAX_CONVERSATIONS) this.#dropOne();
     const conversation = new Conversation(sessionId, websiteId);
+    this.#applyVisibility(conversation);
     this.#conversations.set(sessionId, conversation);
     this.#root.querySelector(".empty")?.remove();
     this.#root.prepend(conversation.element);

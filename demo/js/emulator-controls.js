@@ -6,21 +6,24 @@ const RESTART_DOWN_MS = 4000;
 export class EmulatorControls {
   #controlUrl;
   #status;
+  #rateStatus;
   #halfOpen;
 
   /**
    * @param {object} options
    * @param {string | undefined} options.controlUrl Without it every control is disabled.
-   * @param {HTMLElement} options.status `role="status"` line for results.
+   * @param {HTMLElement} options.status `role="status"` line for results, under the fault buttons.
+   * @param {HTMLElement} [options.rateStatus] Where the rate slider reports (default: `status`).
    * @param {HTMLButtonElement} options.drop
    * @param {HTMLButtonElement} options.halfOpen A toggle (`aria-pressed`).
    * @param {HTMLButtonElement} options.restart
    * @param {HTMLInputElement} options.rate A range input (events per second).
    * @param {HTMLOutputElement} options.rateValue
    */
-  constructor({ controlUrl, status, drop, halfOpen, restart, rate, rateValue }) {
+  constructor({ controlUrl, status, rateStatus = status, drop, halfOpen, restart, rate, rateValue }) {
     this.#controlUrl = controlUrl;
     this.#status = status;
+    this.#rateStatus = rateStatus;
     this.#halfOpen = halfOpen;
     if (!controlUrl) {
       for (const control of [drop, halfOpen, restart, rate]) control.disabled = true;
@@ -36,7 +39,8 @@ export class EmulatorControls {
       restart.disabled = false;
     });
     rate.addEventListener("input", () => (rateValue.value = rate.value));
-    rate.addEventListener("change", () => this.#run("traffic", { rate: Number(rate.value) }, (r) => `Generating ${r.rate} events/s.`));
+    rate.addEventListener("change", () =>
+      this.#run("traffic", { rate: Number(rate.value) }, (r) => `The emulator generates ${r.rate} events/s.`, this.#rateStatus));
     void this.#sync(rate, rateValue);
   }
 
@@ -70,19 +74,20 @@ export class EmulatorControls {
    * @param {string} operation
    * @param {object} body
    * @param {(result: any) => string} describe
+   * @param {HTMLElement} [status] Where to report (default: the fault buttons' line).
    * @returns {Promise<boolean>} whether it succeeded
    */
-  async #run(operation, body, describe) {
+  async #run(operation, body, describe, status = this.#status) {
     try {
       const response = await fetch(`${this.#controlUrl}/${operation}`, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
       const result = await response.json();
       if (!response.ok) throw new Error(result?.message ?? `HTTP ${response.status}`);
-      this.#status.textContent = describe(result);
+      status.textContent = describe(result);
       return true;
     } catch (error) {
-      this.#status.textContent = `${operation} failed: ${error instanceof Error ? error.message : error}`;
+      status.textContent = `${operation} failed: ${error instanceof Error ? error.message : error}`;
       return false;
     }
   }

@@ -9,6 +9,7 @@ import { shortId } from "./format.js";
  * @property {string[]} events Event names of the checked groups.
  * @property {string[]} rooms Checked websites.
  * @property {boolean} allRooms Every known website is checked (no website filter needed).
+ * @property {string[]} excluded Known websites that are unchecked (their cards are hidden).
  */
 
 export class FilterPanel {
@@ -43,7 +44,8 @@ export class FilterPanel {
     const groups = new Set([...this.#groups].filter(([, input]) => input.checked).map(([id]) => id));
     const known = [...this.#websites];
     const rooms = known.filter(([, { input }]) => input.checked).map(([id]) => id);
-    return { events: eventsOfGroups(groups, this.#catalog), rooms, allRooms: rooms.length === known.length };
+    const excluded = known.filter(([, { input }]) => !input.checked).map(([id]) => id);
+    return { events: eventsOfGroups(groups, this.#catalog), rooms, allRooms: rooms.length === known.length, excluded };
   }
 
   /**

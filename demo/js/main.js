@@ -1,5 +1,8 @@
 // @ts-check
-/** Wires the demo page: the connection form, the client (direct or hub), the feed, the stats and the controls. */
+/**
+ * Wires the demo page: the connection form, the client (`HubClient` through the hub by default, `CrispRTM`
+ * direct as an option), the feed, the stats and the fault controls of the path in use.
+ */
 import { loadConfig } from "./config.js";
 import { ConnectionForm } from "./connection-form.js";
 import { ConversationFeed } from "./conversations.js";
@@ -7,8 +10,8 @@ import { EventCounters } from "./counters.js";
 import { byId } from "./dom.js";
 import { EmulatorControls } from "./emulator-controls.js";
 import { FilterPanel } from "./filters.js";
-import { clock, count, field } from "./format.js";
-import { HubClient } from "./hub-client.js";
+import { clock, count, duration, field } from "./format.js";
+import { HubFaults } from "./hub-faults.js";
 import { PauseGate } from "./pause-gate.js";
 import { RateMeter } from "./rate-meter.js";
 import { Sparkline } from "./sparkline.js";
@@ -16,24 +19,38 @@ import { StateView } from "./state-view.js";
 import { Timeline } from "./timeline.js";
 
 /**
- * What the page needs of a client; `CrispRTM` and `HubClient` both provide it.
+ * What the page needs of a client; `CrispRTM` and `HubClient` both provide it (`bind` is CrispRTM's only: a hub
+ * subscription changes its filters by subscribing again, resuming from its cursor).
  * @typedef {object} DemoClient
  * @property {string} state
  * @property {(name: any, listener: (...args: any[]) => void) => () => void} on
  * @property {() => Promise<void>} connect
- * @property {(filters: { events?: string[], rooms?: string[] }) => Promise<void>} bind
+ * @property {(filters: { events?: string[], rooms?: string[] }) => Promise<void>} [bind]
  * @property {() => void} close
  */
 
 /**
- * The parts of the crisp-rtm bundle the page uses (passed in by `index.html`, which imports the bundle).
+ * The parts of the crisp-rtm bundles the page uses (passed in by `index.html`, which imports them).
  * @typedef {object} Library
  * @property {new (options: Record<string, unknown>) => DemoClient} CrispRTM
+ * @property {new (options: Record<string, unknown>) => DemoClient} HubClient
  * @property {(tier: "plugin" | "user" | "website") => string[]} eventsForTier
  */
 
+/**
+ * Asks the backend for a single-use hub ticket (what `crisp-rtm/hub` calls before every connection).
+ * @param {string} url
+ * @returns {Promise<string>}
+ */
+async function fetchTicket(url) {
+  const response = await fetch(url, { method: "POST", credentials: "same-origin" });
+  const body = await response.json().catch(() => null);
+  if (!response.ok || typeof body?.ticket !== "string") throw new Error(`the ticket endpoint answered HTTP ${response.status}`);
+  return body.ticket;
+}
+
 /** @param {Library} library */
-export async function startDemo({ CrispRTM, eventsForTier }) {
+export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
   const config = await loadConfig();
   const timeline = new Timeline(byId("timeline", HTMLOListElement));
   const stateView = new StateView({
@@ -46,7 +63,6 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
   const gate = new PauseGate((name, payload) => feed.handle(name, payload));
   const bindStatus = byId("bind-status", HTMLElement);
   const toggle = byId("connect-toggle", HTMLButtonElement);
-  const submit = byId("connect-submit", HTMLButtonElement);
   const panel = byId("connection-panel", HTMLDetailsElement);
   const summary = byId("connection-summary", HTMLElement);
   /** @type {Map<string, number>} */
@@ -54,6 +70,11 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
 
   /** @type {DemoClient | undefined} */
   let client;
+  /** The settings of the current connection (a hub re-subscription reuses them). @type {import("./connection-form.js").ConnectionSettings | undefined} */
+  let current;
+  /** The hub cursor of this page: a re-subscription resumes after the last delivered entry. @type {number | null} */
+  let hubSeq = null;
+  const catalog = eventsForTier("plugin");
   /** @type {(() => void)[]} */
   let offs = [];
   let binds = 0;
@@ -62,18 +83,25 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
   const filters = new FilterPanel({
     events: byId("event-filters", HTMLFieldSetElement),
     websites: byId("website-filters", HTMLFieldSetElement),
-    catalog: eventsForTier("plugin"),
+    catalog,
     onChange: (selection) => void applyFilters(selection),
   });
   for (const website of config.tokens?.[0]?.websites ?? []) filters.addWebsite(website);
 
   const form = new ConnectionForm({
-    form: byId("connect-form", HTMLFormElement), error: byId("form-error", HTMLElement), config, onSubmit: connect,
+    form: byId("connect-form", HTMLFormElement), error: byId("form-error", HTMLElement), config,
+    onSubmit: (settings) => connect(settings, true),
   });
 
+  new HubFaults({
+    buttons: /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("button[data-fault]")),
+    feedback: byId("hub-fault-status", HTMLElement),
+    available: config.hubFaults,
+  });
   new EmulatorControls({
     controlUrl: config.controlUrl,
     status: byId("fault-status", HTMLElement),
+    rateStatus: byId("rate-status", HTMLElement),
     drop: byId("fault-drop", HTMLButtonElement),
     halfOpen: byId("fault-half-open", HTMLButtonElement),
     restart: byId("fault-restart", HTMLButtonElement),
@@ -81,50 +109,96 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
     rateValue: byId("traffic-rate-value", HTMLOutputElement),
   });
 
-  /** @param {import("./connection-form.js").ConnectionSettings} settings */
-  function connect(settings) {
+  /**
+   * @param {import("./connection-form.js").ConnectionSettings} settings
+   * @param {boolean} fresh A connection the user asked for (a hub one starts from now); false: a re-subscription.
+   */
+  function connect(settings, fresh) {
     disconnect(false);
-    const { events, rooms, allRooms } = filters.selection();
+    const selection = filters.selection();
+    const { events, rooms, allRooms } = selection;
     if (events.length === 0) {
       form.showError("Pick at least one event group under Filters.");
       return;
     }
-    const roomFilter = allRooms ? {} : { rooms };
+    if (fresh) hubSeq = null;
+    feed.hideWebsites(selection.excluded.length ? new Set(selection.excluded) : null);
     try {
       client = settings.mode === "hub"
-        ? new HubClient({ url: settings.hubUrl, credential: settings.ticket, events, ...roomFilter })
+        ? new HubClient({
+            url: settings.hubUrl,
+            ticket: () => fetchTicket(settings.ticketUrl),
+            ...(events.length === catalog.length ? {} : { events }),
+            ...(allRooms || rooms.length === 0 ? {} : { websites: rooms }),
+            cursor: { get: () => hubSeq, set: (/** @type {number} */ seq) => { hubSeq = seq; } },
+          })
         : new CrispRTM({
-            identifier: settings.identifier, key: settings.key, events, ...roomFilter,
+            identifier: settings.identifier, key: settings.key, events, ...(allRooms ? {} : { rooms }),
             ...(settings.endpoint ? { endpoint: settings.endpoint } : { restBase: settings.restBase }),
           });
     } catch (error) {
       form.showError(describe(error));
       return;
     }
-    const current = client;
+    form.showError("");
+    current = settings;
+    const active = client;
     offs = [
-      stateView.watch(current),
-      current.on("*", onEvent),
-      current.on("rtm:state", ({ state }) => showActive(state !== "closed")),
-      current.on("rtm:ready", ({ reconnected }) => {
+      stateView.watch(active),
+      active.on("*", onEvent),
+      active.on("rtm:state", ({ state }) => showActive(state !== "closed")),
+      active.on("rtm:ready", ({ reconnected }) => {
         if (!reconnected) panel.open = false;
       }),
-      current.on("hub:notice", ({ text, level }) => timeline.add(text, { level })),
+      ...(settings.mode === "hub" ? watchHub(active) : []),
     ];
-    summary.textContent = settings.mode === "hub" ? "· through a hub" : "· direct";
-    timeline.add(settings.mode === "hub" ? `Subscribing to ${settings.hubUrl}` : "Connecting to Crisp RTM", { state: "idle" });
+    summary.textContent = settings.mode === "hub" ? "· through the hub" : "· direct (demo token)";
+    if (fresh) {
+      timeline.add(settings.mode === "hub" ? `Subscribing to the hub (${settings.hubUrl}) with a ticket from ${settings.ticketUrl}` : "Connecting to Crisp RTM directly", { state: "idle" });
+    }
     showActive(true);
-    current.connect().catch((error) => {
-      if (client === current) form.showError(describe(error));
+    active.connect().catch((error) => {
+      if (client === active) form.showError(describe(error));
     });
+  }
+
+  /**
+   * The hub's notices, as the user's code would see them.
+   * @param {DemoClient} hub
+   * @returns {(() => void)[]}
+   */
+  function watchHub(hub) {
+    /** @type {string | undefined} */
+    let upstream;
+    return [
+      hub.on("rtm:ready", ({ replayed, seq }) => {
+        if (replayed > 0) timeline.add(`Replayed ${replayed} event(s) missed while away, from the hub's log (now at #${seq}): none twice, none missing`);
+      }),
+      hub.on("rtm:downtime", ({ since, until, ms }) => {
+        timeline.add(`Downtime notice: the hub got nothing from Crisp from ${clock(since)} to ${clock(until)} (${duration(ms)}); Crisp never replays it, so reconcile that window over REST`, { level: "warn" });
+      }),
+      hub.on("rtm:gap", ({ from, to }) => {
+        timeline.add(`Gap notice: entries #${from}–#${to} are no longer in the hub's log; reconcile over REST`, { level: "warn" });
+      }),
+      hub.on("rtm:reset", ({ seq }) => {
+        timeline.add(`The hub's storage was reset (now at #${seq}): its log is delivered again from the start`, { level: "warn" });
+      }),
+      hub.on("rtm:upstream", ({ state }) => {
+        if (state === upstream) return;
+        upstream = state;
+        timeline.add(`The hub's Crisp connection: ${state}`, { level: state === "ready" ? "info" : "warn" });
+      }),
+    ];
   }
 
   /** @param {boolean} byUser */
   function disconnect(byUser) {
     if (!client) return;
-    client.close();
+    // Pressed by the user: the log and the pill show the close. Otherwise (a hub re-subscription) it is silent.
+    if (byUser) client.close();
     for (const off of offs) off();
     offs = [];
+    client.close();
     client = undefined;
     showActive(false);
     summary.textContent = "";
@@ -132,32 +206,40 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
   }
 
   /** @param {import("./filters.js").Selection} selection */
-  async function applyFilters({ events, rooms, allRooms }) {
+  async function applyFilters({ events, rooms, allRooms, excluded }) {
+    feed.hideWebsites(excluded.length ? new Set(excluded) : null);
     if (events.length === 0) {
       bindStatus.textContent = "Pick at least one event group: filters left unchanged.";
       return;
     }
-    const current = client;
-    if (!current || current.state === "closed") {
+    const active = client;
+    if (!active || active.state === "closed" || !current) {
       bindStatus.textContent = "Saved: used when you connect.";
       return;
     }
-    const ready = current.state === "ready";
+    const scope = `${events.length} event names, ${allRooms ? "every website" : `${rooms.length} website(s)`}`;
+    if (!active.bind) {
+      // A hub subscription's filters are fixed: subscribe again, resuming after the last delivered entry.
+      connect(current, false);
+      binds += 1;
+      bindStatus.dataset.binds = String(binds);
+      bindStatus.textContent = `Filters applied at ${clock(Date.now())}: re-subscribed to the hub${hubSeq === null ? "" : ` after #${hubSeq}`} with ${scope}.`;
+      return;
+    }
+    const ready = active.state === "ready";
     const call = ++bindCalls;
     bindStatus.textContent = "Sending socket:bind…";
     try {
-      await current.bind({ events, ...(allRooms && rooms.length === 0 ? {} : { rooms }) });
+      await active.bind({ events, ...(allRooms && rooms.length === 0 ? {} : { rooms }) });
     } catch (error) {
       bindStatus.textContent = `bind failed: ${describe(error)}`;
       return;
     }
-    if (client !== current || call !== bindCalls) return;
+    if (client !== active || call !== bindCalls) return;
     binds += 1;
     bindStatus.dataset.binds = String(binds);
-    const scope = `${events.length} event names, ${allRooms ? "every website" : `${rooms.length} website(s)`}`;
-    const where = current instanceof HubClient ? " in the page (the hub sends what the ticket allows)" : "";
     bindStatus.textContent = ready
-      ? `Filters applied${where} at ${clock(Date.now())}: ${scope}.`
+      ? `Filters applied at ${clock(Date.now())}: ${scope}.`
       : `Saved: ${scope}; sent when the connection is back.`;
   }
 
@@ -183,7 +265,6 @@ export async function startDemo({ CrispRTM, eventsForTier }) {
   function showActive(active) {
     toggle.textContent = active ? "Disconnect" : "Connect";
     toggle.classList.toggle("primary", !active);
-    submit.textContent = active ? "Reconnect with these settings" : "Connect";
   }
 
   toggle.addEventListener("click", () => (client && client.state !== "closed" ? disconnect(true) : form.submit()));

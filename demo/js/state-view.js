@@ -22,6 +22,8 @@ export class StateView {
   #timeline;
   /** @type {ReturnType<typeof setInterval> | undefined} */
   #countdown;
+  /** Attempts since the client was last ready: the first retry after a drop reads as attempt 1. */
+  #attempts = 0;
 
   /**
    * @param {object} options
@@ -48,7 +50,7 @@ export class StateView {
       client.on("rtm:ready", (info) => this.#onReady(info)),
       client.on("rtm:reconnecting", (info) => this.#onReconnecting(info)),
       client.on("rtm:disconnect", ({ reason, description, willReconnect }) => {
-        const text = `Connection lost: ${description || reason}`;
+        const text = lost(description || reason);
         this.#timeline.add(willReconnect ? text : `${text}; not reconnecting`, { level: "warn" });
       }),
       client.on("rtm:error", (error) => {
@@ -58,7 +60,9 @@ export class StateView {
         if (error) this.#detail.textContent = `${error.code}: ${error.message}`;
       }),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      for (const off of offs) off();
+    };
   }
 
   /** @param {string} state */
@@ -73,6 +77,7 @@ export class StateView {
 
   /** @param {{ reconnected: boolean, endpoint: string, downtime?: { ms: number } }} info */
   #onReady({ reconnected, endpoint, downtime }) {
+    this.#attempts = 0;
     const where = endpoint ? ` (${endpoint})` : "";
     const text = reconnected
       ? `Ready again${downtime ? ` after ${duration(downtime.ms)} offline: events of that window were missed, reconcile over REST` : ""}`
@@ -81,8 +86,10 @@ export class StateView {
     this.#detail.textContent = `since ${clock(Date.now())}`;
   }
 
-  /** @param {{ attempt: number, delayMs: number, error?: { code?: string } }} info */
-  #onReconnecting({ attempt, delayMs, error }) {
+  /** @param {{ delayMs: number, error?: { code?: string } }} info */
+  #onReconnecting({ delayMs, error }) {
+    this.#attempts += 1;
+    const attempt = this.#attempts;
     const when = delayMs > 0 ? `in ${duration(delayMs)}` : "now";
     const cause = error?.code ? ` (${error.code})` : "";
     this.#timeline.add(`Reconnecting: attempt ${attempt} ${when}${cause}`, { state: "reconnecting", level: "warn" });
@@ -101,4 +108,13 @@ export class StateView {
     clearInterval(this.#countdown);
     this.#countdown = undefined;
   }
+}
+
+/**
+ * "Connection lost: <why>", without saying it twice when the reason already does ("connection lost: …").
+ * @param {string} why
+ */
+function lost(why) {
+  const text = why.replace(/^connection lost:?\s*/i, "").trim();
+  return text ? `Connection lost: ${text}` : "Connection lost";
 }

@@ -28,7 +28,7 @@ export async function withPortFallback(preferred, start) {
 
 /**
  * Listens; resolves with the bound port.
- * @param {import("node:http").Server} server
+ * @param {import("node:net").Server} server
  * @param {number} port
  * @param {string} host
  * @returns {Promise<number>}

@@ -88,10 +88,12 @@ export async function trustEmulatorCA() {
 
 /**
  * Starts the hub in Miniflare.
- * @param {{ emu: { restUrl: string, tokens: { identifier: string, key: string }[] }, vars?: Record<string, string> }} options
+ * `port` / `host` pin where the Worker listens (default: a free loopback port); `persist` is a directory that
+ * keeps the Durable Object's storage across a restart (a new `startHub` with the same directory).
+ * @param {{ emu: { restUrl: string, tokens: { identifier: string, key: string }[] }, vars?: Record<string, string>, port?: number, host?: string, persist?: string }} options
  * @returns {Promise<Hub>}
  */
-export async function startHub({ emu, vars = {} }) {
+export async function startHub({ emu, vars = {}, port, host, persist }) {
   const scriptPath = await bundleHub();
   const { Miniflare } = await import("miniflare");
   const token = emu.tokens[0];
@@ -101,6 +103,9 @@ export async function startHub({ emu, vars = {} }) {
     scriptPath,
     compatibilityDate: "2026-04-01",
     durableObjects: { HUB: { className: "CrispHub", useSQLite: true } },
+    ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(persist === undefined ? {} : { durableObjectsPersist: persist }),
     bindings: {
       CRISP_IDENTIFIER: token.identifier,
       CRISP_KEY: token.key,

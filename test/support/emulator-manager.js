@@ -8,10 +8,12 @@
  *   GET    /socketio-servers/:id                              → what that server saw (its log)
  *   POST   /socketio-servers/:id/control body: { action: "drop" | "kick" | "raw", text? } → { connections }
  *   DELETE /socketio-servers/:id                              → { closed: true }
+ *   /hubs…                                                    → hubs on fresh emulators (test/support/hub-manager.js)
  * It listens on 127.0.0.1 and answers CORS, so a page served from another origin can use it.
  */
 import { createServer } from "node:http";
 import { startEmulator } from "../../emulator/index.js";
+import { HubManager } from "./hub-manager.js";
 import { startSocketIOTestServer } from "./socketio-test-server.js";
 
 /**
@@ -26,6 +28,7 @@ export async function startEmulatorManager(options = {}) {
   const closing = new Set();
   /** @type {Map<string, Awaited<ReturnType<typeof startSocketIOTestServer>>>} */
   const socketioServers = new Map();
+  const hubs = new HubManager();
   let next = 0;
   const server = createServer(async (req, res) => {
     res.setHeader("Access-Control-Allow-Origin", "*");
@@ -75,6 +78,8 @@ export async function startEmulatorManager(options = {}) {
         await server?.close();
         return send(res, 200, { closed: Boolean(server) });
       }
+      const hubAnswer = await hubs.handle(req.method ?? "GET", req.url ?? "", () => readBody(req));
+      if (hubAnswer) return send(res, hubAnswer.status, hubAnswer.body);
       send(res, 404, { error: "not found" });
     } catch (error) {
       send(res, 500, { error: error instanceof Error ? error.message : String(error) });
@@ -91,6 +96,7 @@ export async function startEmulatorManager(options = {}) {
       emulators.clear();
       await Promise.all([...socketioServers.values()].map((server) => server.close()));
       socketioServers.clear();
+      await hubs.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },

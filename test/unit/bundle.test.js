@@ -11,6 +11,7 @@ const ENTRIES = /** @type {const} */ ([
   ["./webhook", "dist/webhook.js", "handleWebhook"],
   ["./fetch-websocket", "dist/fetch-websocket.js", "fetchWebSocket"],
   ["./recover", "dist/recover.js", "recoverMessages"],
+  ["./hub", "dist/hub.js", "HubClient"],
 ]);
 
 for (const [entry, bundle, name] of ENTRIES) {

@@ -5,7 +5,7 @@ import type { RTMEventName } from "../crisp/catalog.js";
 import type { RTMEvent, WildcardListener } from "../crisp/client.js";
 import { EventStream, type EventStreamOptions } from "../crisp/event-stream.js";
 import type { RTMPayload } from "../crisp/payloads.js";
-import { backoffDelay } from "../socketio/backoff.js";
+import { backoffDelay } from "../crisp/retry.js";
 import { type HubClientOptions, type HubLifecycleEvents, type HubLifecycleName, type HubState, resolveHubOptions, type ResolvedHubOptions } from "./options.js";
 import { type HubFrame, PING_FRAME, unpackFrames } from "./protocol.js";
 

@@ -1,5 +1,5 @@
 import { RTMError } from "../core/errors.js";
-import type { BackoffPolicy } from "../socketio/backoff.js";
+import type { BackoffPolicy } from "../crisp/retry.js";
 import type { RTMEventName } from "../crisp/catalog.js";
 import type { Downtime } from "../crisp/lifecycle.js";
 import type { HubUpstreamState } from "./protocol.js";

@@ -5,7 +5,10 @@
 // tested by the shared scenarios (test/scenarios/hub.ts) in Chromium, Deno and Node.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { HubClient } from "../../dist/hub.js";
+
+// The built entry, typed by its source (dist/ has no declarations before the build).
+/** @type {typeof import("../../src/hub/index.js")} */
+const { HubClient } = await import(new URL("../../dist/hub.js", import.meta.url).href);
 
 /** Ends a scripted subscription: the peer closes the socket. */
 const DROP = Symbol("drop");

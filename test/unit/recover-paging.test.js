@@ -5,7 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startEmulator } from "../../emulator/index.js";
-import { recoverMessages } from "../../dist/recover.js";
+
+// The built entry, typed by its source (dist/ has no declarations before the build).
+/** @type {typeof import("../../src/recover.js")} */
+const { recoverMessages } = await import(new URL("../../dist/recover.js", import.meta.url).href);
 
 describe("recoverMessages paging", () => {
   /** @type {Awaited<ReturnType<typeof startEmulator>>} */

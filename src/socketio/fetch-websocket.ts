@@ -46,8 +46,9 @@ export function fetchWebSocket(options: FetchWebSocketOptions = {}): WebSocketCo
     }
 
     send(data: string | ArrayBuffer | Blob): void {
-      if (this.readyState !== 1) throw new Error("the WebSocket is not open");
-      this.#socket!.send(data);
+      const socket = this.#socket;
+      if (this.readyState !== 1 || !socket) throw new Error("the WebSocket is not open");
+      socket.send(data);
     }
 
     close(code?: number, reason?: string): void {
@@ -60,9 +61,15 @@ export function fetchWebSocket(options: FetchWebSocketOptions = {}): WebSocketCo
 
     #accept(response: UpgradeResponse): void {
       const socket = response.webSocket;
-      if (response.status !== 101 || !socket) return this.#failed(new Error(`WebSocket upgrade refused (HTTP ${response.status})`));
+      if (response.status !== 101 || !socket) {
+        this.#failed(new Error(`WebSocket upgrade refused (HTTP ${response.status})`));
+        return;
+      }
       socket.accept();
-      if (this.readyState > 1) return socket.close(1000, "closed before open");
+      if (this.readyState > 1) {
+        socket.close(1000, "closed before open");
+        return;
+      }
       this.#socket = socket;
       socket.addEventListener("message", (event) => this.onmessage?.(event));
       socket.addEventListener("error", (event) => this.onerror?.(event));

@@ -7,10 +7,7 @@
  */
 import { build } from "vite";
 
-/** Where the bundle is written. */
-const SOCKETIO_BUNDLE = ".cache/socketio/index.js";
-
-/** Builds {@link SOCKETIO_BUNDLE}. */
+/** Builds the layer into `.cache/socketio/index.js`. */
 export async function buildSocketIO() {
   await build({
     configFile: "vite.config.ts",

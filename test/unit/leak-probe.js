@@ -129,7 +129,9 @@ async function settle() {
 
 async function snapshot() {
   await settle();
-  const resources = process.getActiveResourcesInfo().reduce((acc, name) => ({ ...acc, [name]: (acc[name] ?? 0) + 1 }), /** @type {Record<string, number>} */ ({}));
+  /** @type {Record<string, number>} */
+  const resources = {};
+  for (const name of process.getActiveResourcesInfo()) resources[name] = (resources[name] ?? 0) + 1;
   return { heapUsed: process.memoryUsage().heapUsed, timers: liveTimers.size, listeners: listenerCount(), alive: { ...alive }, resources };
 }
 

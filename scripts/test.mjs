@@ -79,6 +79,9 @@ const steps = [
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.node.json")) },
   { name: "types", run: async () => check(await npx("tsc", "-p", "tsconfig.test.json")) },
   { name: "types", run: async () => check(await npx("tsc", "-p", "demo/tsconfig.json")) },
+  // Formatting and lint (Biome, configured once in biome.jsonc) and dead files and exports (knip, knip.json).
+  { name: "lint", run: async () => check(await npx("biome", "ci", "--reporter=summary", ".")) },
+  { name: "lint", run: async () => check(await npx("knip", "--no-progress")) },
   { name: "build", run: async () => check(await run("npm", ["run", "--silent", "build"])) },
   { name: "package", run: async () => check(await npx("publint", "--strict")) },
   { name: "package", run: async () => check(await typesResolve()) },

@@ -225,6 +225,11 @@ export class Control {
     return { sent, delivered, firstFingerprint, lastFingerprint, elapsedMs: Date.now() - started };
   }
 
+  /** The events the RTM side emitted (newest 20,000), oldest first: what a test compares with what a client logged. */
+  async sent() {
+    return { sent: this.#deps.journal.sent.map((entry) => ({ ...entry })) };
+  }
+
   /** Destroys every RTM client connection now (no close frame). */
   async drop() {
     return { dropped: this.#deps.proxy.drop() };

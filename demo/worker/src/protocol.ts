@@ -5,6 +5,11 @@
  * `event`s and `downtime`s, `live`; from then on live `event`s, `downtime`s and `status` changes. Sequence
  * numbers (of `event` and `downtime`) are global to the hub and only grow: a filtered subscriber sees jumps
  * between them; only `gap` (the hub's log) and `downtime` (Crisp's side) mean something was missed.
+ *
+ * Two versions ({@link PROTOCOL_VERSIONS}), chosen per subscription with `?protocol=`: version 1 (the default)
+ * sends each `event` and `downtime` in a frame of its own; version 2 sends them, replayed and live, inside
+ * `batch` frames (one frame per subscriber per batch the hub works through, so a burst costs the hub and the
+ * subscriber far fewer frames). Every other message is the same in both.
  */
 import type { RTMState } from "crisp-rtm";
 import type { DeliverySource } from "crisp-rtm/webhook";
@@ -13,9 +18,20 @@ import type { EventFilter } from "./filters.js";
 /** The hub's upstream connection: the crisp-rtm client's state, or `stopped` when switched off. */
 export type UpstreamState = RTMState | "stopped";
 
+/** The protocol versions a subscriber can ask for with `?protocol=`. */
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+
+/** A protocol version: 1 sends one `event` / `downtime` per frame, 2 sends them in {@link BatchMessage}s. */
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
+
+/** The version a subscriber gets when it does not ask for one (the one of the first hubs, so they keep working). */
+export const DEFAULT_PROTOCOL: ProtocolVersion = 1;
+
 /** First message of every subscription. */
 export interface HelloMessage {
   type: "hello";
+  /** The protocol version of this subscription (`?protocol=`, default 1). */
+  protocol: ProtocolVersion;
   /** The newest sequence number so far (0 before the first event). Remember the last `seq` you handled. */
   seq: number;
   /** The oldest sequence number still in the replay log, or null when it is empty. */
@@ -76,6 +92,15 @@ export interface DowntimeMessage {
   ms: number;
 }
 
+/**
+ * Version 2 only: consecutive `event`s and `downtime`s, oldest first, each exactly as version 1 sends it alone
+ * (with its `seq`). Handle them in order, as if they had come one per frame.
+ */
+export interface BatchMessage {
+  type: "batch";
+  frames: (EventMessage | DowntimeMessage)[];
+}
+
 /** The upstream connection changed state (not numbered, not replayed: `hello` carries the current state). */
 export interface StatusMessage {
   type: "status";
@@ -93,6 +118,7 @@ export type HubMessage =
   | HelloMessage
   | EventMessage
   | DowntimeMessage
+  | BatchMessage
   | GapMessage
   | ResetMessage
   | LiveMessage
@@ -108,4 +134,9 @@ export const PONG = '{"type":"pong"}';
 /** Serializes a message for a subscriber. */
 export function encode(message: HubMessage): string {
   return JSON.stringify(message);
+}
+
+/** A {@link BatchMessage} made of `event` / `downtime` messages already encoded: each is serialised once, whatever the number of batches it goes into. */
+export function encodeBatch(encodedFrames: readonly string[]): string {
+  return `{"type":"batch","frames":[${encodedFrames.join(",")}]}`;
 }

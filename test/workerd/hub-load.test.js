@@ -18,8 +18,8 @@ let hub;
 let siteA;
 
 before(async () => {
-  // Crisp pings every 25 s and waits 20 s; here 400 ms and 300 ms, so a hub that stops reading for a moment is dropped.
-  emu = await startEmulator({ pingInterval: 400, pingTimeout: 300 });
+  // Crisp pings every 25 s and waits 20 s; here 1 s and 0.5 s, so a hub that stops reading for half a second is dropped.
+  emu = await startEmulator({ pingInterval: 1000, pingTimeout: 500 });
   siteA = emu.tokens[0]?.websites[0] ?? "";
   hub = await startHub({ emu, vars: { HUB_LOG_SIZE: "50000" } });
   await ready();
@@ -44,7 +44,8 @@ async function logged(seq) {
  * @param {number} count @param {number} [intervalMs]
  */
 function flood(count, intervalMs = 0) {
-  return emu.control.flood({ event: "message:send", count, website_id: siteA, intervalMs });
+  // yieldEvery: the emulator shares this process; it must keep its own heartbeat on time while it floods.
+  return emu.control.flood({ event: "message:send", count, website_id: siteA, intervalMs, yieldEvery: 20 });
 }
 
 /**
@@ -148,6 +149,7 @@ test("protocol 1 and protocol 2 subscribers see the same sequence, downtimes inc
   assert.equal(plain.messages[0].protocol, 1);
   assert.equal(two.messages[0].protocol, 2);
   await flood(400);
+  await logged(start + 400);
   await emu.control.drop();
   await ready();
   await flood(400);

@@ -38,6 +38,8 @@ export interface HubStatus {
   subscribers: number;
   log: { seq: number; oldest: number | null; capacity: number };
   watchdog: { intervalMs: number; lastRunAt: number | null; nextAt: number | null };
+  /** When this instance of the object started: a new one after every eviction, hibernation or deploy. */
+  instanceStartedAt: number;
   /** Storage rows this instance wrote since it started (log rows, state records), as Cloudflare bills them. */
   storage: { writes: number };
   /** The upstream filters; only shown to a caller with the bearer secret. */

@@ -24,6 +24,7 @@ const FATAL_BACKOFF_MS = 5 * 60_000;
 export class CrispHub extends DurableObject<HubEnv> {
   readonly #config: HubConfig;
   readonly #meter = new WriteMeter();
+  readonly #startedAt = Date.now();
   readonly #log: ReplayLog;
   readonly #store: HubStore;
   readonly #subscribers: Subscribers;
@@ -88,6 +89,7 @@ export class CrispHub extends DurableObject<HubEnv> {
       subscribers: this.#subscribers.count(),
       log: { seq: this.#log.lastSeq, oldest: this.#log.oldestSeq, capacity: this.#log.capacity },
       watchdog: { intervalMs: this.#watchdog.intervalMs, lastRunAt: this.#watchdog.lastRunAt, nextAt: await this.#watchdog.nextAt() },
+      instanceStartedAt: this.#startedAt,
       storage: { writes: this.#meter.writes },
     };
     if (detailed) status.filter = this.#store.filter();
@@ -139,10 +141,10 @@ export class CrispHub extends DurableObject<HubEnv> {
   }
 
   /**
-   * Test-only (`HUB_TEST_ROUTES`): ends this instance as an eviction does. `ctx.abort()` throws away the
-   * object's memory (the upstream client, the queue, the deduper) and the next call builds a new instance;
-   * the hibernated subscriber sockets are the runtime's, not the instance's, and stay connected, as they do
-   * in production. The caller's call fails.
+   * Test-only (`HUB_TEST_ROUTES`): resets this instance with `ctx.abort()`, as a crash or a runtime restart
+   * does: its memory (the upstream client, the queue, the deduper) is gone, workerd closes its WebSockets (the
+   * subscribers' too), and the next call builds a new instance. The caller's call fails. (A hibernation, where
+   * the subscribers' sockets stay, is workerd's own: see test/workerd/hub-lifecycle.test.js.)
    */
   simulateEviction(): void {
     if (!this.#config.testRoutes) throw new Error("test routes are disabled");

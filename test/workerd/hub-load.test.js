@@ -106,17 +106,26 @@ test("a connection that goes silent mid-burst: every event Crisp sent and the hu
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await emu.control.halfOpen({ enabled: false });
   await sending;
+  // The silenced connection may need more than one reconnection; wait until the hub is up and its log still.
   await ready();
-  await subscriber.waitFor(() => subscriber.frames.some((m) => m.type === "downtime"), "the downtime", 20_000);
+  let last = -1;
+  await eventually(async () => {
+    const { log, upstream } = await hub.status();
+    const settled = log.seq === last && upstream.state === "ready";
+    last = log.seq;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return settled;
+  }, "the hub to settle", 30_000);
+  await subscriber.waitFor(() => subscriber.frames.at(-1)?.seq === last, "every entry", 10_000);
   const downtimes = subscriber.frames.filter((m) => m.type === "downtime");
-  assert.equal(downtimes.length, 1);
-  const [downtime] = downtimes;
+  assert.ok(downtimes.length >= 1, "the hub reported the silence");
   const loggedFingerprints = new Set(subscriber.events.map((event) => event.payload.fingerprint));
   const { sent } = await emu.control.sent();
   const lost = sent.filter((/** @type {any} */ entry) => !loggedFingerprints.has(entry.fingerprint));
   assert.ok(lost.length > 0, "the silence lost events Crisp had sent");
   for (const entry of lost) {
-    assert.ok(entry.at >= downtime.since && entry.at <= downtime.until, `event sent at ${entry.at} outside the downtime ${downtime.since}..${downtime.until}`);
+    const covered = downtimes.some((downtime) => entry.at >= downtime.since && entry.at <= downtime.until);
+    assert.ok(covered, `event sent at ${entry.at} outside every downtime: ${JSON.stringify(downtimes)}`);
   }
   subscriber.close();
 });

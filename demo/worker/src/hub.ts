@@ -13,6 +13,13 @@ import { Upstream, type UpstreamListener } from "./upstream.js";
 
 /** After a fatal error (a refused token, a bad endpoint) the watchdog waits this long before trying again. */
 const FATAL_BACKOFF_MS = 5 * 60_000;
+/**
+ * A frame reaches the hub some time after Crisp sent it (the network, then the object's own queue while it
+ * works through a burst), and what Crisp sent right after the last frame that arrived is what a loss takes
+ * first. A downtime therefore starts this long before that last frame: it may cover a little more than was
+ * lost, never less.
+ */
+const TRANSIT_SLACK_MS = 1_000;
 
 /**
  * The hub: the one Durable Object (a singleton, `idFromName`) that holds the deployment's only Crisp RTM
@@ -214,13 +221,15 @@ export class CrispHub extends DurableObject<HubEnv> {
 
   /**
    * The upstream is receiving again. The downtime runs from the last frame the hub got while ready (in this
-   * instance, or the liveness record a former instance wrote, which is never later) to now, so every event
-   * Crisp may have sent and the hub did not log lies inside it. A hub that never received anything reports none.
+   * instance, or the liveness record a former instance wrote, which is never later), less the time a frame
+   * may take to arrive ({@link TRANSIT_SLACK_MS}), to now: every event Crisp may have sent and the hub did not
+   * log lies inside it. A hub that never received anything reports none.
    */
   #onReady(): void {
     const now = Date.now();
     const record = this.#store.record();
-    const since = this.#lastFrameAt ?? record.aliveAt;
+    const lastSeen = this.#lastFrameAt ?? record.aliveAt;
+    const since = lastSeen === null ? null : lastSeen - TRANSIT_SLACK_MS;
     this.#lastFrameAt = now;
     this.#store.updateRecord({ readies: record.readies + 1, lastReadyAt: now, aliveAt: now });
     if (since !== null) {

@@ -31,7 +31,8 @@ function probeThread({ urls }) {
   if (!port) return;
   let expected = Infinity;
   let lastAt = 0;
-  let downtimes = 0;
+  /** @type {number[]} */
+  let downtimes = [];
   /** @type {number[]} */
   let received = [];
   /** @type {number[]} */
@@ -40,11 +41,11 @@ function probeThread({ urls }) {
   let round = 0;
   const report = () => {
     reported = true;
-    port.postMessage({ type: "done", round, received, latencies, lastAt, downtimes });
+    port.postMessage({ type: "done", round, received, latencies, lastAt, downtimes: Math.max(0, ...downtimes) });
   };
   /** @param {any} frame @param {number} index @param {number} now */
   const count = (frame, index, now) => {
-    if (frame.type === "downtime") downtimes += 1;
+    if (frame.type === "downtime") downtimes[index] = (downtimes[index] ?? 0) + 1;
     if (frame.type !== "event") return;
     received[index] = (received[index] ?? 0) + 1;
     lastAt = now;
@@ -66,7 +67,11 @@ function probeThread({ urls }) {
   });
   port.on("message", (/** @type {{ expect?: number, round?: number, flush?: boolean, close?: boolean }} */ command) => {
     if (command.close) {
-      void Promise.all(sockets).then((all) => all.forEach((socket) => socket.close(1000, "done"))).then(() => process.exit(0));
+      void Promise.all(sockets)
+        .then((all) => {
+          for (const socket of all) socket.close(1000, "done");
+        })
+        .then(() => process.exit(0));
       return;
     }
     if (command.flush) {
@@ -76,7 +81,7 @@ function probeThread({ urls }) {
     received = urls.map(() => 0);
     latencies = [];
     lastAt = 0;
-    downtimes = 0;
+    downtimes = [];
     reported = false;
     round = command.round ?? 0;
     expected = command.expect ?? Infinity;

@@ -4,7 +4,7 @@ import type { LogEntry, LogItem, ReplayLog } from "./replay-log.js";
 import type { Subscribers } from "./subscribers.js";
 
 /** One Crisp event on its way into the log. */
-export interface IncomingEvent {
+interface IncomingEvent {
   source: DeliverySource;
   name: string;
   websiteId: string | null;
@@ -16,7 +16,7 @@ export interface IncomingEvent {
 }
 
 /** Most entries logged and fanned out in one batch: enough to amortise the fan-out, small enough to yield often. */
-export const MAX_BATCH = 256;
+const MAX_BATCH = 256;
 
 interface Pending {
   item: LogItem;

@@ -25,7 +25,7 @@ import { PROTOCOL_VERSIONS, type ProtocolVersion } from "./protocol.js";
 import { toHubRequest } from "./subscribers.js";
 
 /** The name of the single hub: every request of the deployment reaches the same Durable Object. */
-export const HUB_NAME = "crisp-hub";
+const HUB_NAME = "crisp-hub";
 
 /** What a route handler gets. */
 interface RouteContext {

@@ -29,7 +29,7 @@ export interface UpstreamRecord {
 }
 
 /** How often, at most, the liveness record is written while frames keep coming. */
-export const ALIVE_WRITE_MS = 10_000;
+const ALIVE_WRITE_MS = 10_000;
 
 const DESIRED_KEY = "hub:desired";
 const RECORD_KEY = "hub:upstream";

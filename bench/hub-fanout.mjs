@@ -377,6 +377,8 @@ async function main() {
     ["  GET /status during it, p95 ms", "statusP95", "≤ 100"],
     ["  new subscription until live, p50 ms", "subscribeP50", ""],
     ["  new subscription until live, p95 ms", "subscribeP95", "≤ 100"],
+    ["  GET /status answers during it", "statusSamples", ""],
+    ["  new subscriptions during it", "subscribeSamples", ""],
     ["  probes that failed (connection closed by workerd)", "probeFailures", "0"],
     ["  storage writes per event", "writesPerEvent", "≤ 1.2"],
     [`paced ${rate}/s → ${subscribers}: latency p50 ms`, "pacedP50", ""],

@@ -16,7 +16,7 @@ interface IncomingEvent {
 }
 
 /** Most entries logged and fanned out in one batch: enough to amortise the fan-out, small enough to yield often. */
-const MAX_BATCH = 256;
+const MAX_BATCH = 64;
 
 interface Pending {
   item: LogItem;

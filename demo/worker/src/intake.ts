@@ -16,7 +16,7 @@ interface IncomingEvent {
 }
 
 /** Most entries logged and fanned out in one batch: enough to amortise the fan-out, small enough to yield often. */
-const MAX_BATCH = 64;
+const MAX_BATCH = 32;
 
 interface Pending {
   item: LogItem;

@@ -11,7 +11,8 @@
  *      by the emulator, events that reached every subscriber, `downtime` notices;
  *   4. storage writes per event (rows written, as Cloudflare bills them), from the hub's `/status`.
  * Prints the figures next to the ones measured before issue 15 (bench/hub-fanout.before.json) and the goals.
- * Needs `npm run build` first.
+ * Needs `npm run build` first. The "before" figures came from this script run on the sources of the hub as it
+ * was (`git archive 02bc8c8 demo/worker/src`), with `HUB_ENTRY=<that copy>/demo/worker/src/index.ts` and `--save`.
  *
  *   node bench/hub-fanout.mjs [--subscribers 100] [--threads 4] [--burst 3000] [--paced 500] [--rate 100] [--heartbeat-burst 10000] [--save before.json]
  */

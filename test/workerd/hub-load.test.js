@@ -131,20 +131,29 @@ test("a connection that goes silent mid-burst: every event Crisp sent and the hu
 });
 
 test("widening and narrowing the filters again and again never makes two upstream connections", { timeout: 120_000 }, async () => {
-  await ready();
-  await emu.control.reset();
-  for (let round = 0; round < 4; round += 1) {
-    const narrow = await hub.request("/bind", { body: { websites: [siteA], events: ["message:send", "message:received"] } });
-    assert.equal(narrow.status, 200);
-    await ready();
-    const widen = await hub.request("/bind", { body: { websites: null, events: null } });
-    assert.equal(widen.status, 200);
-    await ready();
+  // A hub of its own with an explicit endpoint: no discovery request sits between closing a connection and
+  // opening the next, so only waiting for the close keeps them apart.
+  const direct = await startHub({ emu, vars: { CRISP_ENDPOINT: emu.rtmUrl } });
+  try {
+    await hub.request("/upstream", { body: { running: false } });
+    await eventually(async () => (await emu.control.state()).connections.length === 0, "the shared hub to step aside");
+    await eventually(async () => (await direct.status()).upstream.state === "ready", "the upstream to be ready", 15_000);
+    await emu.control.reset();
+    for (let round = 0; round < 4; round += 1) {
+      const narrow = await direct.request("/bind", { body: { websites: [siteA], events: ["message:send", "message:received"] } });
+      assert.equal(narrow.status, 200);
+      const widen = await direct.request("/bind", { body: { websites: null, events: null } });
+      assert.equal(widen.status, 200);
+      await eventually(async () => (await direct.status()).upstream.state === "ready", "the upstream to be ready", 15_000);
+    }
+    const { counters, connections } = await emu.control.state();
+    assert.equal(counters.peakSessions, 1, "never two Engine.IO sessions at once");
+    assert.equal(counters.handshakes, 4, "only the widening binds reconnect; the narrowing ones are socket:bind");
+    assert.equal(connections.length, 1);
+  } finally {
+    await direct.close();
+    await hub.request("/upstream", { body: { running: true } });
   }
-  const { counters, connections } = await emu.control.state();
-  assert.equal(counters.peakSessions, 1, "never two Engine.IO sessions at once");
-  assert.equal(counters.handshakes, 4, "only the widening binds reconnect; the narrowing ones are socket:bind");
-  assert.equal(connections.length, 1);
 });
 
 test("protocol 1 and protocol 2 subscribers see the same sequence, downtimes included", { timeout: 120_000 }, async () => {

@@ -16,6 +16,7 @@ export const CONTROL_ROUTES = Object.freeze({
   state: "state",
   inject: "inject",
   flood: "flood",
+  sent: "sent",
   drop: "drop",
   restart: "restart",
   "half-open": "halfOpen",

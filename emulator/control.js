@@ -66,6 +66,8 @@ export class ControlError extends Error {
  * @property {string | null} [website_id] Default: the token's (or the first token's) first website.
  * @property {string | null} [token]
  * @property {number} [intervalMs] Pause between events; 0 (default) sends as fast as possible.
+ * @property {number} [yieldEvery] Without a pause, lets the emulator's event loop run (its pings, its control API)
+ *   after this many events; default 500. Lower it when the emulator's own heartbeat must stay on time.
  * @property {Record<string, unknown>} [payload] Template; default is a sample payload.
  */
 
@@ -202,6 +204,7 @@ export class Control {
     const count = integer(args.count, "count", 0, 100000);
     if (count < 1) throw new ControlError("count must be at least 1");
     const intervalMs = integer(args.intervalMs, "intervalMs", 0, 60000);
+    const yieldEvery = integer(args.yieldEvery, "yieldEvery", 500, 100000) || 500;
     const owner = token === null ? this.#deps.registry.list()[0] : this.#deps.registry.get(token);
     const websiteId = website === undefined ? owner?.websites[0] ?? null : website;
     const started = Date.now();
@@ -220,9 +223,14 @@ export class Control {
       firstFingerprint ??= prepared.payload.fingerprint ?? null;
       lastFingerprint = prepared.payload.fingerprint ?? null;
       if (intervalMs > 0 && i < count - 1) await sleep(intervalMs, undefined, { signal: this.#deps.closed }).catch(() => {});
-      else if (i % 500 === 499) await yieldToLoop();
+      else if (i % yieldEvery === yieldEvery - 1) await yieldToLoop();
     }
     return { sent, delivered, firstFingerprint, lastFingerprint, elapsedMs: Date.now() - started };
+  }
+
+  /** The events the RTM side emitted (newest 20,000), oldest first: what a test compares with what a client logged. */
+  async sent() {
+    return { sent: this.#deps.journal.sent.map((entry) => ({ ...entry })) };
   }
 
   /** Destroys every RTM client connection now (no close frame). */

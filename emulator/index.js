@@ -103,7 +103,7 @@ async function listen(server, port, host) {
  * does not own are dropped. Over `connectionLimit` authenticated sockets per token a new one is
  * disconnected (`limitMode` "kick") or authenticated but never sent anything ("silent").
  *
- * Control (`emu.control.*` or `POST controlUrl/<route>`): `state`, `inject`, `flood`, `drop`,
+ * Control (`emu.control.*` or `POST controlUrl/<route>`): `state`, `inject`, `flood`, `sent`, `drop`,
  * `restart`, `halfOpen`, `stall`, `refuse`, `noConnectAck`, `middlewareError`, `ignoreAuth`,
  * `echoCredentials`, `malformed`, `kick`, `disconnectAll`, `restMode`, `traffic`, `config`, `tokenWebsites`, `revoke`, `reset`;
  * see `Control` for each body. Keys are never logged nor recorded.

@@ -19,6 +19,8 @@ export const TCP_LOG_LIMIT = 20000;
  * @property {number} kicked Sockets disconnected by the connection limit or `kick`.
  * @property {number} binds `socket:bind*` events received.
  * @property {number} delivered Event deliveries (one per receiving socket).
+ * @property {number} pingTimeouts Sessions the server closed because the client did not answer its ping in time.
+ * @property {number} peakSessions Most Engine.IO sessions open at the same time (a client that never holds two connections keeps it at 1).
  */
 
 /**
@@ -66,6 +68,7 @@ function zeroCounters() {
   return {
     restRequests: 0, tcpConnections: 0, handshakes: 0, namespaceConnects: 0, authentications: 0,
     authenticated: 0, unauthorized: 0, authTimeouts: 0, kicked: 0, binds: 0, delivered: 0,
+    pingTimeouts: 0, peakSessions: 0,
   };
 }
 
@@ -80,6 +83,16 @@ function pushBounded(list, entry, limit) {
   if (list.length > limit) list.splice(0, list.length - limit);
 }
 
+/**
+ * One event the RTM side emitted (to at least one socket): what a test compares with what a client logged.
+ * @typedef {object} SentRecord
+ * @property {number} at When it was emitted (ms since epoch).
+ * @property {string} name
+ * @property {string | null} websiteId
+ * @property {unknown} fingerprint The payload's `fingerprint`, when it has one.
+ * @property {number} delivered How many sockets it was emitted to.
+ */
+
 /** Counters and logs shared by the REST, RTM and TCP parts. */
 export class Journal {
   constructor() {
@@ -93,6 +106,22 @@ export class Journal {
     this.restLog = [];
     /** @type {number[]} */
     this.tcpLog = [];
+    /** @type {SentRecord[]} */
+    this.sent = [];
+  }
+
+  /**
+   * Raises a high-water-mark counter to `value` if it is higher.
+   * @param {"peakSessions"} name
+   * @param {number} value
+   */
+  peak(name, value) {
+    if (value > this.counters[name]) this.counters[name] = value;
+  }
+
+  /** @param {SentRecord} entry */
+  emitted(entry) {
+    pushBounded(this.sent, entry, TCP_LOG_LIMIT);
   }
 
   /**
@@ -131,5 +160,6 @@ export class Journal {
     this.binds = [];
     this.restLog = [];
     this.tcpLog = [];
+    this.sent = [];
   }
 }

@@ -139,6 +139,7 @@ export class RtmServer {
     this.io.engine.on("connection", (/** @type {import("engine.io").Socket} */ raw) => {
       this.journal.count("handshakes");
       this.engineSockets.add(raw);
+      this.journal.peak("peakSessions", this.engineSockets.size);
       raw.on("close", () => this.engineSockets.delete(raw));
     });
     this.io.use((_socket, next) => {
@@ -184,6 +185,7 @@ export class RtmServer {
     socket.on("disconnect", (reason) => {
       clearTimers(conn);
       this.conns.delete(socket.id);
+      if (reason === "ping timeout") this.journal.count("pingTimeouts");
       this.log(`rtm ${socket.id}: disconnected (${reason})`);
     });
   }
@@ -312,6 +314,10 @@ export class RtmServer {
       delivered += 1;
     }
     this.journal.count("delivered", delivered);
+    if (delivered > 0) {
+      const fingerprint = /** @type {Record<string, unknown>} */ (event.payload).fingerprint;
+      this.journal.emitted({ at: Date.now(), name: event.name, websiteId: event.websiteId, fingerprint: fingerprint ?? null, delivered });
+    }
     return delivered;
   }
 

@@ -18,7 +18,7 @@ export {
   type RTMTier,
 } from "./crisp/catalog.js";
 export type * from "./crisp/payloads.js";
-export { RTMError, isRTMError, type RTMErrorCode, type RTMErrorDetails } from "./core/errors.js";
+export { RTMError, isRTMError, FATAL_ERROR_CODES, type RTMErrorCode, type RTMErrorDetails } from "./core/errors.js";
 export { redactor, type Redactor } from "./core/redact.js";
 export { discoverEndpoint, type DiscoveryOptions, type DiscoveredEndpoint, type CrispTier } from "./rest/discover.js";
 export type { SocketEndpoint } from "./rest/endpoint.js";

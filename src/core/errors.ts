@@ -20,6 +20,13 @@ export type RTMErrorCode =
   | "forbidden_scope"
   | "recovery_failed";
 
+/**
+ * The codes after which a connection stops for good instead of retrying: a refused token, an insecure or invalid
+ * setting, or the caller's own `close()` / abort. Shared by the client and anything that supervises one (the
+ * Durable Object hub), so both agree on what retrying cannot fix.
+ */
+export const FATAL_ERROR_CODES: ReadonlySet<RTMErrorCode> = new Set<RTMErrorCode>(["unauthorized", "insecure_endpoint", "invalid_options", "aborted", "closed"]);
+
 /** Extra facts an {@link RTMError} may carry. */
 export interface RTMErrorDetails {
   /** HTTP status of the response that caused the error, when there was one. */

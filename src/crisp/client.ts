@@ -1,6 +1,6 @@
 import { deferred, type Deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
-import { isRTMError, isTlsTrustFailure, RTMError, toRTMError, UNTRUSTED, type RTMErrorCode } from "../core/errors.js";
+import { FATAL_ERROR_CODES, isRTMError, isTlsTrustFailure, RTMError, toRTMError, UNTRUSTED, type RTMErrorCode } from "../core/errors.js";
 import { redactor, redactValue, type Redactor } from "../core/redact.js";
 import { serverMessage } from "../core/server-message.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
@@ -28,8 +28,6 @@ export type WildcardListener = (name: RTMEventName, payload: GenericPayload) => 
 
 type AnyListener = (...args: never[]) => void;
 type ListenerMap = Record<string, unknown[]>;
-
-const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_options", "aborted", "closed"]);
 
 /**
  * A Crisp RTM client: discovers the endpoint over REST, keeps ONE Socket.IO session, authenticates within
@@ -427,7 +425,7 @@ export class CrispRTM {
   }
 
   #onAttemptFailed(error: RTMError, info?: SessionClose, lastReceivedAt = 0): void {
-    const fatal = FATAL_CODES.has(error.code) || info?.reason === "connect error";
+    const fatal = FATAL_ERROR_CODES.has(error.code) || info?.reason === "connect error";
     const now = Date.now();
     this.#lastError = error;
     if (info && this.#state === "ready") {

@@ -8,16 +8,18 @@
  * first `startHub()` (miniflare is imported lazily for that reason).
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { ensureCerts } from "../../emulator/tls.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST = `${ROOT}dist/crisp-rtm.js`;
-const ENTRY = `${ROOT}demo/worker/src/index.ts`;
-const BUNDLE = `${ROOT}.cache/workerd-hub/hub.js`;
+// HUB_ENTRY: another copy of the Worker's sources (the benchmark measures the hub as it was with it).
+const ENTRY = process.env.HUB_ENTRY ?? `${ROOT}demo/worker/src/index.ts`;
+const BUNDLE = `${ROOT}.cache/workerd-hub/${process.env.HUB_ENTRY ? `other-${process.pid}` : "hub"}.js`;
 
 /** The bearer secret the tests give the hub. */
 export const SUBSCRIBER_SECRET = "test-subscriber-secret-0123456789";
@@ -83,29 +85,35 @@ export async function trustEmulatorCA() {
  * @property {(query?: string, auth?: string | null) => Promise<{ status: number, body: any }>} subscribeRefused
  *   Attempts a subscription that must be refused; resolves with the answer.
  * @property {() => Promise<any>} status `GET /status` with the bearer secret.
+ * @property {() => Promise<void>} deploy Restarts the Worker with the same code and settings, as a deploy does:
+ *   every instance ends, every WebSocket (subscribers' included) closes, storage stays (needs `deployable`).
  * @property {() => Promise<void>} close
  */
 
 /**
+/**
  * Starts the hub in Miniflare.
  * `port` / `host` pin where the Worker listens (default: a free loopback port); `persist` is a directory that
- * keeps the Durable Object's storage across a restart (a new `startHub` with the same directory).
- * @param {{ emu: { restUrl: string, tokens: { identifier: string, key: string }[] }, vars?: Record<string, string>, port?: number, host?: string, persist?: string }} options
+ * keeps the Durable Object's storage across a restart (a new `startHub` with the same directory); `deployable`
+ * keeps it in a temporary directory of its own, so it outlives {@link Hub.deploy} (Miniflare's default in-memory
+ * storage would not).
+ * @param {{ emu: { restUrl: string, tokens: { identifier: string, key: string }[] }, vars?: Record<string, string>, port?: number, host?: string, persist?: string, deployable?: boolean }} options
  * @returns {Promise<Hub>}
  */
-export async function startHub({ emu, vars = {}, port, host, persist }) {
+export async function startHub({ emu, vars = {}, port, host, persist: kept, deployable = false }) {
   const scriptPath = await bundleHub();
   const { Miniflare } = await import("miniflare");
   const token = emu.tokens[0];
   if (!token) throw new Error("the emulator has no token");
-  const mf = new Miniflare({
+  const persist = kept ?? (deployable ? await mkdtemp(join(tmpdir(), "crisp-hub-")) : undefined);
+  /** @type {import("miniflare").MiniflareOptions} */
+  const options = {
     modules: true,
     scriptPath,
     compatibilityDate: "2026-04-01",
     durableObjects: { HUB: { className: "CrispHub", useSQLite: true } },
     ...(port === undefined ? {} : { port }),
     ...(host === undefined ? {} : { host }),
-    ...(persist === undefined ? {} : { durableObjectsPersist: persist }),
     bindings: {
       CRISP_IDENTIFIER: token.identifier,
       CRISP_KEY: token.key,
@@ -114,7 +122,9 @@ export async function startHub({ emu, vars = {}, port, host, persist }) {
       HUB_TEST_ROUTES: "true",
       ...vars,
     },
-  });
+    ...(persist ? { durableObjectsPersist: persist } : {}),
+  };
+  const mf = new Miniflare(options);
   const url = await mf.ready;
   const base = "http://hub.test";
   /** @param {string | null | undefined} auth */
@@ -161,7 +171,14 @@ export async function startHub({ emu, vars = {}, port, host, persist }) {
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
     status: async () => (await request("/status")).body,
-    close: () => mf.dispose(),
+    deploy: async () => {
+      if (!persist) throw new Error("startHub({ deployable: true }) or a persist directory is needed to deploy");
+      await mf.setOptions(options);
+    },
+    close: async () => {
+      await mf.dispose();
+      if (persist && !kept) await rm(persist, { recursive: true, force: true });
+    },
   };
 }
 
@@ -172,6 +189,10 @@ export class Subscriber {
   /** @type {number[]} */
   receivedAt = [];
   closed = false;
+  /** How many `event` messages arrived (batched ones included). */
+  eventCount = 0;
+  /** @type {any[]} */
+  #frames = [];
   /** @type {Set<() => void>} */
   #waiters = new Set();
 
@@ -180,7 +201,12 @@ export class Subscriber {
     this.socket = socket;
     socket.addEventListener("message", (event) => {
       this.receivedAt.push(Date.now());
-      this.messages.push(JSON.parse(String(event.data)));
+      const message = JSON.parse(String(event.data));
+      this.messages.push(message);
+      for (const frame of message.type === "batch" ? message.frames : [message]) {
+        this.#frames.push(frame);
+        if (frame.type === "event") this.eventCount += 1;
+      }
       for (const waiter of this.#waiters) waiter();
     });
     socket.addEventListener("close", () => {
@@ -190,9 +216,14 @@ export class Subscriber {
     socket.accept();
   }
 
-  /** @returns {any[]} the `event` messages */
+  /** @returns {any[]} the messages with the frames of every `batch` (protocol 2) in their place */
+  get frames() {
+    return this.#frames;
+  }
+
+  /** @returns {any[]} the `event` messages (batched ones included) */
   get events() {
-    return this.messages.filter((message) => message.type === "event");
+    return this.frames.filter((message) => message.type === "event");
   }
 
   /**
@@ -220,7 +251,7 @@ export class Subscriber {
 
   /** @param {number} count */
   waitForEvents(count, timeoutMs = 10_000) {
-    return this.waitFor((messages) => messages.filter((m) => m.type === "event").length >= count, `${count} events`, timeoutMs);
+    return this.waitFor(() => this.eventCount >= count, `${count} events`, timeoutMs);
   }
 
   /** Resolves once `live` arrived (the greeting is over). */

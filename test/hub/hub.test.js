@@ -212,7 +212,7 @@ test("POST /bind changes the upstream filters on the one connection", async () =
   assert.deepEqual(answer.body.filter, { events: ["message:send"], websites: [siteA] });
   await eventually(async () => {
     const [connection] = await upstreamConnections(emu);
-    return connection?.events.join() === "message:send" && connection.rooms.join() === siteA;
+    return connection?.events.join() === "message:send,plugin:subscription:updated" && connection.rooms.join() === siteA;
   }, "the bind to reach the emulator");
   const dropped = await emu.control.inject({ event: "message:received", website_id: siteA, payload: { type: "text", content: "x" } });
   assert.equal(dropped.delivered, 0);

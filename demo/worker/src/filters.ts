@@ -8,9 +8,6 @@ export interface EventFilter {
   websites: string[] | null;
 }
 
-/** The filter that lets everything through. */
-export const EVERYTHING: EventFilter = { events: null, websites: null };
-
 const MAX_ENTRIES = 100;
 const EVENT_PATTERN = /^(?:[a-z0-9_.:-]{1,80}\*?|\*)$/i;
 const EVENT_NAME = /^[a-z0-9_.:-]{1,80}$/i;

@@ -2,7 +2,6 @@
 export const API_ERRORS = {
   bad_request: 400,
   unauthorized: 401,
-  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,

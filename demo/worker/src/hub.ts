@@ -1,26 +1,25 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Downtime, RTMError, RTMLifecycleEvents } from "crisp-rtm";
-import type { BindRequest, BindResult, HubStatus, UpstreamError } from "./api.js";
-import { readConfig, type HubConfig } from "./config.js";
-import type { HubEnv } from "./env.js";
-import { EventIntake } from "./event-intake.js";
+import { FATAL_ERROR_CODES, type RTMError } from "crisp-rtm";
+import type { BindRequest, BindResult, HubStatus, IncomingWebhook, OpenReason, UpstreamError, WebhookOutcome } from "./api.js";
+import { readConfig, type HubConfig, type HubEnv } from "./config.js";
 import { matches } from "./filters.js";
-import { greeting } from "./greeting.js";
-import { HubStore, type OpenReason } from "./hub-store.js";
 import { ApiError, errorResponse } from "./http.js";
+import { EventIntake } from "./intake.js";
 import { encode, PING, PONG, type UpstreamState } from "./protocol.js";
-import { HubRecovery } from "./recovery.js";
 import { ReplayLog } from "./replay-log.js";
-import { send, Subscribers } from "./subscribers.js";
-import { fromHubRequest, type SubscribeRequest, type Subscription } from "./subscription.js";
-import { TicketLedger } from "./ticket-ledger.js";
+import { HubStore, Watchdog, WriteMeter } from "./state.js";
+import { fromHubRequest, Subscribers, type SubscribeRequest, type Subscription } from "./subscribers.js";
 import { Upstream, type UpstreamListener } from "./upstream.js";
-import { Watchdog } from "./watchdog.js";
-import type { IncomingWebhook, WebhookOutcome } from "./webhook-ingest.js";
 
 /** After a fatal error (a refused token, a bad endpoint) the watchdog waits this long before trying again. */
 const FATAL_BACKOFF_MS = 5 * 60_000;
-const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_options"]);
+/**
+ * A frame reaches the hub some time after Crisp sent it (the network, then the object's own queue while it
+ * works through a burst), and what Crisp sent right after the last frame that arrived is what a loss takes
+ * first. A downtime therefore starts this long before that last frame: it may cover a little more than was
+ * lost, never less.
+ */
+const TRANSIT_SLACK_MS = 1_000;
 
 /**
  * The hub: the one Durable Object (a singleton, `idFromName`) that holds the deployment's only Crisp RTM
@@ -31,32 +30,30 @@ const FATAL_CODES = new Set(["unauthorized", "insecure_endpoint", "invalid_optio
  */
 export class CrispHub extends DurableObject<HubEnv> {
   readonly #config: HubConfig;
+  readonly #meter = new WriteMeter();
+  readonly #startedAt = Date.now();
   readonly #log: ReplayLog;
   readonly #store: HubStore;
   readonly #subscribers: Subscribers;
-  readonly #tickets: TicketLedger;
   readonly #watchdog: Watchdog;
   readonly #upstream: Upstream | null;
   readonly #intake: EventIntake;
-  readonly #recovery: HubRecovery | null;
   #announced: UpstreamState | undefined;
   #lastError: UpstreamError | null = null;
   #blockedUntil = 0;
   #watchdogChecked = false;
+  /** The last frame received from Crisp while the upstream was ready, in this instance; null before the first. */
+  #lastFrameAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: HubEnv) {
     super(ctx, env);
     this.#config = readConfig(env);
-    this.#log = new ReplayLog(ctx.storage, this.#config.logSize);
-    this.#store = new HubStore(ctx.storage.kv, this.#config.defaultFilter);
+    this.#log = new ReplayLog(ctx.storage, this.#meter, this.#config.logSize);
+    this.#store = new HubStore(ctx.storage, this.#meter, this.#config.defaultFilter);
     this.#subscribers = new Subscribers(ctx);
     this.#intake = new EventIntake(this.#log, this.#subscribers);
-    this.#tickets = new TicketLedger(ctx.storage.sql);
     this.#watchdog = new Watchdog(ctx.storage, this.#config.watchdogMs);
     this.#upstream = this.#config.crisp ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener()) : null;
-    this.#recovery = this.#config.crisp && env.CRISP_RECOVER !== "off"
-      ? new HubRecovery(this.#config.crisp, this.#intake, (notice) => this.#subscribers.announce(encode(notice)))
-      : null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -70,13 +67,12 @@ export class CrispHub extends DurableObject<HubEnv> {
       return errorResponse(error instanceof ApiError ? error : new ApiError("bad_request", "malformed subscription"));
     }
     const now = Date.now();
-    if (subscribe.ticket && !this.#tickets.consume(subscribe.ticket.id, subscribe.ticket.expiresAt, now)) {
+    if (subscribe.ticket && !this.#store.consumeTicket(subscribe.ticket.id, subscribe.ticket.expiresAt, now)) {
       return errorResponse(new ApiError("unauthorized", "this ticket was already used; ask for a new one"));
     }
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     const subscription: Subscription = { id: crypto.randomUUID(), ...subscribe, connectedAt: now };
-    this.#subscribers.accept(server, subscription);
-    for (const message of greeting(this.#log, subscription, this.#state())) send(server, message);
+    this.#subscribers.accept(server, subscription, this.#log, this.#state());
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -96,10 +92,12 @@ export class CrispHub extends DurableObject<HubEnv> {
         lastReadyAt: record.lastReadyAt,
         lastError: this.#lastError,
       },
-      lastEventAt: this.#log.lastEventAt(),
+      lastEventAt: this.#log.lastEventAt,
       subscribers: this.#subscribers.count(),
-      log: { seq: this.#log.lastSeq, oldest: this.#log.oldestSeq(), capacity: this.#log.capacity },
+      log: { seq: this.#log.lastSeq, oldest: this.#log.oldestSeq, capacity: this.#log.capacity },
       watchdog: { intervalMs: this.#watchdog.intervalMs, lastRunAt: this.#watchdog.lastRunAt, nextAt: await this.#watchdog.nextAt() },
+      instanceStartedAt: this.#startedAt,
+      storage: { writes: this.#meter.writes },
     };
     if (detailed) status.filter = this.#store.filter();
     return status;
@@ -114,7 +112,6 @@ export class CrispHub extends DurableObject<HubEnv> {
       websites: request.websites === undefined ? current.websites : request.websites,
     };
     this.#store.setDesired({ filter });
-    this.#noteAlive();
     await this.#upstream?.bind(filter);
     return { filter, upstream: this.#state() };
   }
@@ -127,8 +124,8 @@ export class CrispHub extends DurableObject<HubEnv> {
       this.#wake("start");
       if (this.#upstream) await this.#watchdog.arm();
     } else {
-      this.#noteAlive();
-      this.#upstream?.close();
+      if (this.#lastFrameAt !== null) this.#store.updateRecord({ aliveAt: this.#lastFrameAt });
+      await this.#upstream?.close();
       await this.#watchdog.disarm();
       this.#announce("stopped");
     }
@@ -150,7 +147,12 @@ export class CrispHub extends DurableObject<HubEnv> {
     return entry ? { seq: entry.seq, duplicate: false, filtered: false } : { seq: null, duplicate: true, filtered: false };
   }
 
-  /** Test-only (`HUB_TEST_ROUTES`): resets this instance as an eviction would; the caller's call fails. */
+  /**
+   * Test-only (`HUB_TEST_ROUTES`): resets this instance with `ctx.abort()`, as a crash or a runtime restart
+   * does: its memory (the upstream client, the queue, the deduper) is gone, workerd closes its WebSockets (the
+   * subscribers' too), and the next call builds a new instance. The caller's call fails. (A hibernation, where
+   * the subscribers' sockets stay, is workerd's own: see test/hub/hub-lifecycle.test.js.)
+   */
   simulateEviction(): void {
     if (!this.#config.testRoutes) throw new Error("test routes are disabled");
     this.ctx.abort("simulated eviction");
@@ -161,7 +163,7 @@ export class CrispHub extends DurableObject<HubEnv> {
     const now = Date.now();
     this.#watchdog.ran(now);
     this.#wake("alarm");
-    this.#noteAlive();
+    if (this.#lastFrameAt !== null) this.#store.alive(this.#lastFrameAt);
     if (this.#upstream && this.#store.desired().running) await this.#watchdog.arm();
   }
 
@@ -202,35 +204,38 @@ export class CrispHub extends DurableObject<HubEnv> {
     this.#subscribers.announce(encode({ type: "status", upstream, at: Date.now() }));
   }
 
-  /** A socket event; it (unlike a web hook) shows the upstream was receiving, which bounds a later downtime. */
+  /** Any frame from Crisp while ready (events, pings) proves the hub was receiving: a later downtime starts after it. */
+  #onFrame(): void {
+    if (this.#upstream?.state !== "ready") return;
+    const now = Date.now();
+    this.#lastFrameAt = now;
+    this.#store.alive(now);
+  }
+
   #onEvent(name: string, payload: Record<string, unknown>): void {
-    const at = Date.now();
-    this.#store.updateRecord({ aliveAt: at });
     const websiteId = typeof payload.website_id === "string" ? payload.website_id : null;
-    this.#intake.event({ source: "socket", name, websiteId, payload, at }).catch(() => {
+    this.#intake.event({ source: "socket", name, websiteId, payload, at: Date.now() }).catch(() => {
       console.error(`crisp-hub: could not log ${name.slice(0, 60)}`);
     });
   }
 
-  #onReady(info: RTMLifecycleEvents["rtm:ready"]): void {
+  /**
+   * The upstream is receiving again. The downtime runs from the last frame the hub got while ready (in this
+   * instance, or the liveness record a former instance wrote, which is never later), less the time a frame
+   * may take to arrive ({@link TRANSIT_SLACK_MS}), to now: every event Crisp may have sent and the hub did not
+   * log lies inside it. A hub that never received anything reports none.
+   */
+  #onReady(): void {
     const now = Date.now();
     const record = this.#store.record();
+    const lastSeen = this.#lastFrameAt ?? record.aliveAt;
+    const since = lastSeen === null ? null : lastSeen - TRANSIT_SLACK_MS;
+    this.#lastFrameAt = now;
     this.#store.updateRecord({ readies: record.readies + 1, lastReadyAt: now, aliveAt: now });
-    const downtime = info.downtime ?? this.#downtimeSinceLastInstance(info, record.aliveAt, now);
-    if (downtime) {
-      this.#intake.downtime(downtime).catch(() => console.error("crisp-hub: could not log a downtime"));
-      if (this.#recovery) this.ctx.waitUntil(this.#recovery.recover(downtime, this.#store.filter()));
+    if (since !== null) {
+      this.#intake.downtime({ since, until: now, ms: now - since }).catch(() => console.error("crisp-hub: could not log a downtime"));
     }
     this.#announce("ready");
-  }
-
-  #noteAlive(): void {
-    if (this.#upstream?.state === "ready") this.#store.updateRecord({ aliveAt: Date.now() });
-  }
-
-  #downtimeSinceLastInstance(info: RTMLifecycleEvents["rtm:ready"], aliveAt: number | null, now: number): Downtime | undefined {
-    if (info.reconnected || aliveAt === null) return undefined;
-    return { since: aliveAt, until: now, ms: now - aliveAt };
   }
 
   #onError(error: RTMError): void {
@@ -240,19 +245,17 @@ export class CrispHub extends DurableObject<HubEnv> {
   #onClosed(error: RTMError | undefined): void {
     if (error) {
       this.#onError(error);
-      if (FATAL_CODES.has(error.code)) this.#blockedUntil = Date.now() + FATAL_BACKOFF_MS;
+      if (FATAL_ERROR_CODES.has(error.code)) this.#blockedUntil = Date.now() + FATAL_BACKOFF_MS;
     }
     this.#announce("closed");
   }
 
   #listener(): UpstreamListener {
     return {
+      frame: () => this.#onFrame(),
       event: (name, payload) => this.#onEvent(name, payload),
-      ready: (info) => this.#onReady(info),
-      disconnect: (info) => {
-        this.#store.updateRecord({ aliveAt: info.at });
-        this.#announce(info.willReconnect ? "reconnecting" : "closed");
-      },
+      ready: () => this.#onReady(),
+      disconnect: (info) => this.#announce(info.willReconnect ? "reconnecting" : "closed"),
       reconnecting: () => this.#announce("reconnecting"),
       error: (error) => this.#onError(error),
       closed: (error) => this.#onClosed(error),

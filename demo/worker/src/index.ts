@@ -1,9 +1,9 @@
 /**
- * The Worker of the Crisp RTM hub. Routes: `GET /events` (WebSocket subscription), `GET /status`,
- * `POST /bind`, `POST /ticket`, `POST /upstream`, `POST /webhook` (Crisp web hooks). The {@link CrispHub} Durable Object does the work.
+ * The Worker of the Crisp RTM hub: `routes.ts` checks each request (the routes are listed there), the
+ * {@link CrispHub} Durable Object does the work.
  */
-import type { HubEnv } from "./env.js";
-import { route } from "./router.js";
+import type { HubEnv } from "./config.js";
+import { route } from "./routes.js";
 
 export { CrispHub } from "./hub.js";
 

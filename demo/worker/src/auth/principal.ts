@@ -1,10 +1,24 @@
 import type { HubConfig } from "../config.js";
+import { constantTimeEqual, sha256 } from "./bytes.js";
 import { ApiError } from "../http.js";
-import { bearerMatches } from "./bearer.js";
 import { ticketKey, verifyTicket, type TicketGrant } from "./ticket.js";
 
 /** Who opened a subscription: a service with the bearer secret, or a browser with a ticket. */
 export type Principal = { kind: "service" } | { kind: "ticket"; grant: TicketGrant };
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * True when the request carries `Authorization: Bearer <secret>`. Both sides are hashed first, so the
+ * comparison takes the same time whatever the length or content of the guess.
+ */
+async function bearerMatches(request: Request, secret: string): Promise<boolean> {
+  const match = BEARER.exec(request.headers.get("Authorization") ?? "");
+  const presented = match?.[1];
+  if (presented === undefined) return false;
+  const [given, expected] = await Promise.all([sha256(presented), sha256(secret)]);
+  return constantTimeEqual(given, expected);
+}
 
 function secretOf(config: HubConfig): string {
   if (config.subscriberSecret === null) {

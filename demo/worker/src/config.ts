@@ -30,6 +30,8 @@ export interface HubEnv {
   CRISP_EVENTS?: string;
   /** Initial upstream website ids, comma-separated; empty = every website of the token. */
   CRISP_WEBSITES?: string;
+  /** `off` disables the recovery of downtimes over REST (see recovery.ts); default on. */
+  CRISP_RECOVER?: string;
   /** `websocket` (default) or `fetch`: how the outbound socket is opened. */
   HUB_UPSTREAM_SOCKET?: string;
   /** Replay log capacity (events); default 1000. */

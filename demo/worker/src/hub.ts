@@ -6,6 +6,7 @@ import { matches } from "./filters.js";
 import { ApiError, errorResponse } from "./http.js";
 import { EventIntake } from "./intake.js";
 import { encode, PING, PONG, type UpstreamState } from "./protocol.js";
+import { HubRecovery } from "./recovery.js";
 import { ReplayLog } from "./replay-log.js";
 import { HubStore, Watchdog, WriteMeter } from "./state.js";
 import { fromHubRequest, Subscribers, type SubscribeRequest, type Subscription } from "./subscribers.js";
@@ -38,6 +39,7 @@ export class CrispHub extends DurableObject<HubEnv> {
   readonly #watchdog: Watchdog;
   readonly #upstream: Upstream | null;
   readonly #intake: EventIntake;
+  readonly #recovery: HubRecovery | null;
   #announced: UpstreamState | undefined;
   #lastError: UpstreamError | null = null;
   #blockedUntil = 0;
@@ -52,6 +54,10 @@ export class CrispHub extends DurableObject<HubEnv> {
     this.#store = new HubStore(ctx.storage, this.#meter, this.#config.defaultFilter);
     this.#subscribers = new Subscribers(ctx);
     this.#intake = new EventIntake(this.#log, this.#subscribers);
+    this.#recovery =
+      this.#config.crisp && env.CRISP_RECOVER !== "off"
+        ? new HubRecovery(this.#config.crisp, this.#intake, (notice) => this.#subscribers.announce(encode(notice)))
+        : null;
     this.#watchdog = new Watchdog(ctx.storage, this.#config.watchdogMs);
     this.#upstream = this.#config.crisp ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener()) : null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -233,7 +239,9 @@ export class CrispHub extends DurableObject<HubEnv> {
     this.#lastFrameAt = now;
     this.#store.updateRecord({ readies: record.readies + 1, lastReadyAt: now, aliveAt: now });
     if (since !== null) {
-      this.#intake.downtime({ since, until: now, ms: now - since }).catch(() => console.error("crisp-hub: could not log a downtime"));
+      const downtime = { since, until: now, ms: now - since };
+      this.#intake.downtime(downtime).catch(() => console.error("crisp-hub: could not log a downtime"));
+      if (this.#recovery) this.ctx.waitUntil(this.#recovery.recover(downtime, this.#store.filter()));
     }
     this.#announce("ready");
   }

@@ -1,11 +1,12 @@
 import type { Downtime } from "crisp-rtm";
-import { EventDeduper, type DeliverySource } from "crisp-rtm/webhook";
+import { EventDeduper } from "crisp-rtm/webhook";
+import type { EventSource } from "./protocol.js";
 import type { LogEntry, LogItem, ReplayLog } from "./replay-log.js";
 import type { Subscribers } from "./subscribers.js";
 
 /** One Crisp event on its way into the log. */
 interface IncomingEvent {
-  source: DeliverySource;
+  source: EventSource;
   name: string;
   websiteId: string | null;
   payload: Record<string, unknown>;
@@ -55,7 +56,8 @@ export class EventIntake {
   /** Queues an event; resolves with its entry once logged and sent, or null when it is a copy of one already logged. */
   event(event: IncomingEvent): Promise<LogEntry | null> {
     const keyed = { website_id: event.websiteId, event: event.name, data: event.payload, delivery: { attempt: event.attempt ?? null } };
-    const fresh = this.#deduper.admit(event.source, keyed).catch(() => {
+    // A recovered message carries its fingerprint: it is matched exactly against both transports' copies.
+    const fresh = this.#deduper.admit(event.source === "recovery" ? "socket" : event.source, keyed).catch(() => {
       console.warn(`crisp-hub: could not check ${event.name.slice(0, 60)} for copies; delivering it`);
       return true;
     });

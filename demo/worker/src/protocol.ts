@@ -54,7 +54,7 @@ export interface EventMessage {
   name: string;
   websiteId: string | null;
   at: number;
-  source: DeliverySource;
+  source: EventSource;
   payload: Record<string, unknown>;
 }
 
@@ -101,6 +101,23 @@ export interface BatchMessage {
   frames: (EventMessage | DowntimeMessage)[];
 }
 
+/** What brought an event: the socket, a web hook, or the hub's recovery of a downtime over REST. */
+export type EventSource = DeliverySource | "recovery";
+
+/**
+ * A downtime's messages were read back over Crisp's REST API (see recovery.ts): the `count` that were new went
+ * into the sequence as `event`s with `source: "recovery"` (after that downtime's `downtime` message); `truncated`
+ * when a cap or an `error` (an RTMError code) left part of the window unread. Not numbered, not replayed.
+ */
+export interface RecoveredMessage {
+  type: "recovered";
+  since: number;
+  until: number;
+  count: number;
+  truncated: boolean;
+  error?: string;
+}
+
 /** The upstream connection changed state (not numbered, not replayed: `hello` carries the current state). */
 export interface StatusMessage {
   type: "status";
@@ -123,6 +140,7 @@ export type HubMessage =
   | ResetMessage
   | LiveMessage
   | StatusMessage
+  | RecoveredMessage
   | PongMessage;
 
 /** The only message a subscriber sends: a keep-alive, answered with {@link PONG}. Send it exactly as written. */

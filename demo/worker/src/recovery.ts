@@ -1,7 +1,7 @@
 import type { Downtime } from "crisp-rtm";
 import { recoverMessages } from "crisp-rtm/recover";
 import type { CrispSettings } from "./config.js";
-import type { EventIntake } from "./event-intake.js";
+import type { EventIntake } from "./intake.js";
 import { type EventFilter, matches } from "./filters.js";
 import type { RecoveredMessage } from "./protocol.js";
 

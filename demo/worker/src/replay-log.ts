@@ -1,6 +1,5 @@
 import type { Downtime } from "crisp-rtm";
-import type { DeliverySource } from "crisp-rtm/webhook";
-import { encode } from "./protocol.js";
+import { encode, type EventSource } from "./protocol.js";
 import type { WriteMeter } from "./state.js";
 
 /** One numbered entry of the log (an `event` or a `downtime`), with its message already encoded. */
@@ -15,7 +14,7 @@ export interface LogEntry {
 
 /** An entry before it is numbered. */
 export type LogItem =
-  | { kind: "event"; source: DeliverySource; name: string; websiteId: string | null; payload: Record<string, unknown>; at: number }
+  | { kind: "event"; source: EventSource; name: string; websiteId: string | null; payload: Record<string, unknown>; at: number }
   | { kind: "downtime"; downtime: Downtime };
 
 type EntryRow = { seq: number; name: string | null; website_id: string | null; at: number; message: string };

@@ -178,9 +178,10 @@ test("demo page: through the hub by default, direct as an option", { timeout: 15
     assert.equal(empty, 0, "no empty conversation card");
   });
 
-  await t.test("after the page's socket drops, the resumed feed has no duplicate and no missing message", async () => {
+  await t.test("after the page's socket drops, the resumed feed has no duplicate and no missing message", async (st) => {
     await demo.emulator.control.traffic({ rate: 0 });
-    t.after(() => demo.emulator.control.traffic({ rate: 12 }));
+    // Restored when this subtest ends (on `t`, it would run after demo.close() and restart a stopped generator).
+    st.after(() => demo.emulator.control.traffic({ rate: 12 }));
     const session = "session_demo_exactly_once";
     // A card shows its last 7 messages: 2 before the drop, 2 while the page is away, 2 after.
     await inject(session, 1, 2);

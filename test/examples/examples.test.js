@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ import { build } from "esbuild";
 import puppeteer from "puppeteer-core";
 import { startEmulator } from "../../emulator/index.js";
 import { startDemo } from "../../scripts/start.mjs";
+import { SUBSCRIBER_SECRET, startHub } from "../hub/harness.js";
 import { chromiumPath } from "../support/chromium.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -28,6 +30,7 @@ const HOOK_SECRET = "example-hook-secret";
 /** @typedef {{ command: string, args: string[], env: Record<string, string> }} Command */
 /** @typedef {(file: string, emulator: Emulator) => Command} CommandOf */
 /** @typedef {{ file: string, tls?: boolean, run: (file: string, emulator: Emulator) => Promise<void> }} Example */
+/** @typedef {Awaited<ReturnType<typeof startHub>>} Hub */
 
 /** The credentials and REST base the README's commands take from the environment. @param {Emulator} emulator */
 function crispEnv(emulator) {
@@ -60,6 +63,12 @@ const denoHooks = (file, emulator) => ({
   env: { ...crispEnv(emulator), CRISP_HOOK_SECRET: HOOK_SECRET, PORT: "0", NO_COLOR: "1" },
 });
 
+/** `npx deno run --allow-env --allow-net`, the hub consumers' command. @type {CommandOf} */
+const denoHub = (file) => ({ command: DENO, args: ["run", "--allow-env", "--allow-net", file], env: { NO_COLOR: "1" } });
+
+/** A command with more environment. @param {Command} command @param {Record<string, string>} env @returns {Command} */
+const withEnv = (command, env) => ({ ...command, env: { ...command.env, ...env } });
+
 /** Every example, with how it runs. Add a line for a new file of demo/examples/. @type {Example[]} */
 const EXAMPLES = [
   { file: "node.mjs", tls: true, run: printsMessages(node) },
@@ -68,6 +77,12 @@ const EXAMPLES = [
   { file: "worker.ts", run: inWorkerd },
   { file: "webhook-worker.ts", run: hooksInWorkerd },
   { file: "webhook-deno.ts", run: hooksInProcess(denoHooks) },
+  { file: "recover-node.mjs", run: recoversMessages },
+  { file: "hub-node.mjs", run: onHub(hubConsumer(node)) },
+  { file: "hub-deno.ts", run: onHub(hubConsumer(denoHub)) },
+  { file: "hub-browser.html", run: onHub(hubDashboard) },
+  { file: "hub-backend-node.mjs", run: onHub(hubDashboard) },
+  { file: "hub-ticket-worker.ts", run: onHub(ticketInWorkerd) },
 ];
 
 /**
@@ -89,6 +104,143 @@ function printsMessages(commandOf) {
       child.process.kill("SIGKILL");
     }
   };
+}
+
+/** Injects a visitor message every 300 ms (until cleared): whatever must come up first (a hub, a socket) has. @param {Emulator} emulator @param {string} content */
+function injecting(emulator, content) {
+  return setInterval(() => {
+    void emulator.control.inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content } }).catch(() => {});
+  }, 300);
+}
+
+/**
+ * recover-node.mjs: a message from before the start is read back over REST; then, live, a message sent while
+ * the RTM port is closed (the socket cut) arrives after the reconnect marked recovered; the script stops itself.
+ * @param {string} file @param {Emulator} emulator
+ */
+async function recoversMessages(file, emulator) {
+  const inject = (/** @type {string} */ session_id, /** @type {string} */ content) =>
+    emulator.control.inject({ event: "message:send", website_id: emulator.tokens[0]?.websites[0], payload: { session_id, type: "text", from: "user", origin: "chat", content } });
+  await inject("session_before", "before the start");
+  const child = startProcess(withEnv(node(file, emulator), { CRISP_RUN_MS: "12000" }));
+  const live = injecting(emulator, "live");
+  try {
+    await child.waitFor(/^message:send in session_before: before the start$/);
+    await child.waitFor(/^recovered [1-9]\d* messages with [1-9]\d* requests$/);
+    await child.waitFor(/^live visitor message in session_example$/);
+    clearInterval(live);
+    const restarted = emulator.control.restart({ downMs: 1500 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal((await inject("session_cut", "during the cut")).delivered, 0, "the socket is cut");
+    await restarted;
+    await child.waitFor(/^recovered visitor message in session_cut$/);
+    await child.waitFor(/^downtime \d+\.\.\d+: [1-9]\d* messages recovered$/);
+    assert.equal(await child.exited, 0, `${file} stops after CRISP_RUN_MS\n${child.output()}`);
+    assert.doesNotMatch(child.output(), /session_cut$[\s\S]*session_cut$/m, "the recovered message is delivered once");
+  } finally {
+    clearInterval(live);
+    child.process.kill("SIGKILL");
+  }
+}
+
+/**
+ * Runs an example against the hub (demo/worker in Miniflare, as `npm start` runs it) on the emulator.
+ * @param {(file: string, emulator: Emulator, hub: Hub) => Promise<void>} run
+ */
+function onHub(run) {
+  return async (/** @type {string} */ file, /** @type {Emulator} */ emulator) => {
+    const hub = await startHub({ emu: emulator });
+    try {
+      await run(file, emulator, hub);
+    } finally {
+      await hub.close();
+    }
+  };
+}
+
+/** @param {Hub} hub The env of the hub examples' commands. */
+const hubEnv = (hub) => ({ HUB_URL: `ws://${hub.url.host}/events`, SUBSCRIBER_SECRET });
+
+/**
+ * A hub consumer process (bearer secret): an injected visitor message is printed, then EXIT_AFTER=1 ends it with 0.
+ * @param {CommandOf} commandOf
+ */
+function hubConsumer(commandOf) {
+  return async (/** @type {string} */ file, /** @type {Emulator} */ emulator, /** @type {Hub} */ hub) => {
+    const child = startProcess(withEnv(commandOf(file, emulator), { ...hubEnv(hub), EXIT_AFTER: "1" }));
+    const content = `hello from ${file}`;
+    const sending = injecting(emulator, content);
+    try {
+      await child.waitFor(new RegExp(`^message:send session_example ${content}$`));
+      assert.equal(await child.exited, 0, `${file} exits 0 after EXIT_AFTER events\n${child.output()}`);
+    } finally {
+      clearInterval(sending);
+      child.process.kill("SIGKILL");
+    }
+  };
+}
+
+/** A free loopback port, for a command that prints the port it was given. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const address = server.address();
+  await new Promise((resolve) => server.close(() => resolve(undefined)));
+  assert.ok(address && typeof address === "object");
+  return address.port;
+}
+
+/**
+ * hub-browser.html served by hub-backend-node.mjs, in Chromium: the page gets a ticket from the backend, never the
+ * secret, and shows an injected visitor message from the hub.
+ * @param {string} _file @param {Emulator} emulator @param {Hub} hub
+ */
+async function hubDashboard(_file, emulator, hub) {
+  const port = String(await freePort());
+  const backend = startProcess(withEnv(node("hub-backend-node.mjs", emulator), { ...hubEnv(hub), PORT: port }));
+  const browser = await launchChromium();
+  const sending = injecting(emulator, "hello from the dashboard");
+  try {
+    await backend.waitFor(new RegExp(`^http://localhost:${port}/$`));
+    const page = await browser.newPage();
+    /** @type {string[]} */
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "load" });
+    assert.equal(await page.$eval('meta[name="crisp-hub"]', (meta) => meta.getAttribute("content")), hubEnv(hub).HUB_URL);
+    await page.waitForFunction(() => document.querySelector("#messages")?.textContent?.includes("message:send session_example: hello from the dashboard"), { timeout: 20_000 });
+    assert.ok(!(await page.content()).includes(SUBSCRIBER_SECRET), "the page never holds the subscriber secret");
+    assert.deepEqual(errors, []);
+  } finally {
+    clearInterval(sending);
+    await browser.close();
+    backend.process.kill("SIGKILL");
+  }
+}
+
+/**
+ * hub-ticket-worker.ts in workerd: POST /api/crisp-ticket gets a ticket from the hub, which opens one subscription
+ * (and only one) that receives an injected message; any other request is 404.
+ * @param {string} file @param {Emulator} emulator @param {Hub} hub
+ */
+async function ticketInWorkerd(file, emulator, hub) {
+  const { mf } = await startWorker(file, { HUB_ORIGIN: hub.url.origin, SUBSCRIBER_SECRET });
+  try {
+    const answer = await mf.dispatchFetch("http://localhost/api/crisp-ticket", { method: "POST" });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get("cache-control"), "no-store");
+    const { ticket } = /** @type {{ ticket: string }} */ (await answer.json());
+    const query = `ticket=${encodeURIComponent(ticket)}`;
+    const subscriber = await hub.subscribe(query, null);
+    await subscriber.ready();
+    assert.ok((await hub.subscribeRefused(query, null)).status >= 400, "a ticket opens one subscription");
+    const sending = injecting(emulator, "through a ticket"); // until the hub's own Crisp connection is up
+    await subscriber.waitFor((messages) => messages.some((m) => m.type === "event" && m.payload.content === "through a ticket"), "the injected message", 20_000).finally(() => clearInterval(sending));
+    subscriber.close();
+    assert.equal((await mf.dispatchFetch("http://localhost/api/crisp-ticket")).status, 404);
+  } finally {
+    await mf.dispose();
+  }
 }
 
 /**
@@ -121,12 +273,17 @@ async function postHooks(emulator, url) {
   assert.equal(forged.status, 401, forged.text);
 }
 
-/** The page, opened from `npm start`'s server; the form's REST base gets the emulator's port. @param {string} file */
-async function inChromium(file) {
+/** Headless Chromium (Debian's, or CHROME_PATH). */
+function launchChromium() {
   const executablePath = chromiumPath();
   assert.ok(executablePath, "no Chromium: install Debian's chromium or set CHROME_PATH");
+  return puppeteer.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+}
+
+/** The page, opened from `npm start`'s server; the form's REST base gets the emulator's port. @param {string} file */
+async function inChromium(file) {
   const demo = await startDemo({ build: false, port: 0, restPort: 0, rtmPort: 0, rate: 0 });
-  const browser = await puppeteer.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     /** @type {string[]} */

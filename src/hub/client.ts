@@ -26,6 +26,8 @@ export class HubClient {
   readonly #options: ResolvedHubOptions;
   readonly #listeners: Emitter<ListenerMap>;
   readonly #streams = new Set<EventStream<RTMEvent>>();
+  /** Payloads the hub read back over REST after a downtime (`source: "recovery"`). */
+  readonly #recovered = new WeakSet<object>();
   #state: HubState = "idle";
   #ready: Deferred<void> | undefined;
   #socket: WebSocket | undefined;
@@ -56,6 +58,11 @@ export class HubClient {
   /** The current state. */
   get state(): HubState {
     return this.#state;
+  }
+
+  /** True for a message the hub recovered over REST after a downtime, false for a live one (as `CrispRTM#isRecovered`). */
+  isRecovered(payload: object): boolean {
+    return this.#recovered.has(payload);
   }
 
   /** The sequence number of the last entry delivered (null before the first subscription): where a resume starts. */
@@ -246,6 +253,7 @@ export class HubClient {
         if (frame.type === "downtime") {
           this.#listeners.emit("rtm:downtime", { seq: frame.seq, since: frame.since, until: frame.until, ms: frame.until - frame.since });
         } else {
+          if (frame.source === "recovery") this.#recovered.add(frame.payload);
           this.#listeners.emit(frame.name, frame.payload);
           this.#listeners.emit("*", frame.name, frame.payload);
         }
@@ -253,6 +261,11 @@ export class HubClient {
       case "status":
         this.#listeners.emit("rtm:upstream", { state: frame.upstream, at: frame.at });
         break;
+      case "recovered": {
+        const { since, until, count, truncated, error } = frame;
+        this.#listeners.emit("rtm:recovered", { since, until, count, truncated, ...(error === undefined ? {} : { error }) });
+        break;
+      }
       case "live":
         this.#onLive(frame.replayed, frame.seq);
         break;

@@ -73,6 +73,11 @@ export interface HubLifecycleEvents {
   "rtm:gap": { from: number; to: number };
   /** The hub's storage was reset (its sequence is behind the cursor): its log is delivered again from the start. */
   "rtm:reset": { since: number; seq: number };
+  /**
+   * The hub read a downtime's messages back over Crisp's REST API: `count` new ones came as events (each once,
+   * `isRecovered()` tells them apart); `truncated` when a cap or an `error` (an RTMError code) left part unread.
+   */
+  "rtm:recovered": { since: number; until: number; count: number; truncated: boolean; error?: string };
   /** The hub's own connection to Crisp changed state (also sent once per subscription, with the current state). */
   "rtm:upstream": { state: HubUpstreamState; at: number };
 }

@@ -10,12 +10,13 @@ export type HubUpstreamState = "idle" | "discovering" | "connecting" | "authenti
 /** One frame of the hub's protocol (v1, or one entry of a v2 batch). Unknown types are ignored. */
 export type HubFrame =
   | { type: "hello"; seq: number; oldest: number | null; upstream: HubUpstreamState; protocol?: number }
-  | { type: "event"; seq: number; name: string; websiteId: string | null; at: number; payload: Record<string, unknown> }
+  | { type: "event"; seq: number; name: string; websiteId: string | null; at: number; source?: string; payload: Record<string, unknown> }
   | { type: "downtime"; seq: number; since: number; until: number; ms: number }
   | { type: "gap"; from: number; to: number }
   | { type: "reset"; since: number; seq: number }
   | { type: "live"; seq: number; replayed: number }
   | { type: "status"; upstream: HubUpstreamState; at: number }
+  | { type: "recovered"; since: number; until: number; count: number; truncated: boolean; error?: string }
   | { type: "pong" };
 
 /** The keep-alive the hub answers with `{"type":"pong"}` (without waking its Durable Object). */

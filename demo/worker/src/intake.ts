@@ -38,8 +38,9 @@ function nextTurn(): Promise<void> {
  * both transports, so the log sees each event once whichever brings it first), numbers and stores the rest
  * in one transaction, fans them out as one frame per subscriber, and yields to the event loop before the
  * next batch. Receiving an event costs the socket's handler only a push, so the upstream's heartbeat, new
- * subscriptions and requests are served in the middle of a burst. The deduper lives in memory: an eviction
- * forgets it, so a copy arriving right after one can get through once.
+ * subscriptions and requests are served in the middle of a burst. The deduper lives in memory; a new instance
+ * relearns the fingerprinted messages of its log, but an event without a fingerprint whose twin came before an
+ * eviction can get through once.
  */
 export class EventIntake {
   readonly #deduper = new EventDeduper();
@@ -51,6 +52,21 @@ export class EventIntake {
   constructor(log: ReplayLog, subscribers: Subscribers) {
     this.#log = log;
     this.#subscribers = subscribers;
+    this.#remember(log.after(0));
+  }
+
+  /**
+   * Teaches a new instance (after an eviction or a deploy) the messages its log already holds, so that a copy of
+   * one arriving later (a web hook retry, a socket twin, the REST recovery of a window that overlaps them) is
+   * dropped instead of logged twice. Only messages with a fingerprint: they match exactly, whichever way they come.
+   */
+  #remember(entries: readonly LogEntry[]): void {
+    for (const entry of entries) {
+      if (entry.name === null) continue;
+      const { name, websiteId, payload } = JSON.parse(entry.message) as { name: string; websiteId: string | null; payload: Record<string, unknown> };
+      if (payload?.fingerprint == null) continue;
+      this.#deduper.admit("socket", { website_id: websiteId, event: name, data: payload }).catch(() => undefined);
+    }
   }
 
   /** Queues an event; resolves with its entry once logged and sent, or null when it is a copy of one already logged. */

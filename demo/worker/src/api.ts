@@ -58,21 +58,10 @@ export interface BindResult {
   upstream: UpstreamState;
 }
 
-/** `POST /ticket` body: the scope the browser is limited to (left out or null: everything). */
-export interface TicketRequest {
-  events?: string[] | null;
-  websites?: string[] | null;
-}
-
 /** `POST /ticket` answer; pass `ticket` as `GET /events?ticket=` before `expiresAt`. */
 export interface TicketResult {
   ticket: string;
   expiresAt: number;
-}
-
-/** `POST /upstream` body. */
-export interface UpstreamRequest {
-  running: boolean;
 }
 
 /**

@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 
 const manifest = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 /** @type {string[]} */
-const entryPoints = Object.values(manifest.exports).flatMap((target) => (typeof target === "object" && target.types ? [target.types] : []));
+const entryPoints = Object.values(manifest.exports).flatMap((target) =>
+  typeof target === "object" && target.types ? [target.types] : [],
+);
 
 /** @type {Partial<import("typedoc").TypeDocOptions>} */
 export default {

@@ -40,7 +40,9 @@ function dependencyShims(): Plugin {
   const sio = packageDir("socket.io-parser");
   const emitter = packageDir("@socket.io/component-emitter", eio);
   if (packageDir("@socket.io/component-emitter", sio) !== emitter) {
-    throw new Error("engine.io-client and socket.io-parser resolve different copies of @socket.io/component-emitter: dedupe them");
+    throw new Error(
+      "engine.io-client and socket.io-parser resolve different copies of @socket.io/component-emitter: dedupe them",
+    );
   }
   const dirs: Record<Shimmed, string> = {
     "engine.io-client": eio,
@@ -62,7 +64,9 @@ function dependencyShims(): Plugin {
         ["socket.io-parser", "binary.js", "socket.io-parser-binary.js"],
       ] as const
     )
-      .map(([pkg, file, shim]) => [path.join(dirs[pkg], "build/esm", file), path.join(ROOT, "src/shims", shim)] as const)
+      .map(
+        ([pkg, file, shim]) => [path.join(dirs[pkg], "build/esm", file), path.join(ROOT, "src/shims", shim)] as const,
+      )
       .concat([[path.join(emitter, "lib/esm/index.js"), path.join(ROOT, "src/shims/component-emitter.ts")]]),
   );
   const used = new Set<string>();
@@ -83,7 +87,8 @@ function dependencyShims(): Plugin {
       // them, e.g. one that never imports engine.io-client, meets none and is fine).
       if (error || used.size === 0) return;
       const unused = [...shims.keys()].filter((file) => !used.has(file));
-      if (unused.length > 0) this.error(`dependency shims never applied (was the dependency restructured?): ${unused.join(", ")}`);
+      if (unused.length > 0)
+        this.error(`dependency shims never applied (was the dependency restructured?): ${unused.join(", ")}`);
     },
   };
 }
@@ -122,14 +127,18 @@ function terserPass(): Plugin {
           compress: { passes: 2 },
           mangle: { properties: { regex: /^_[a-z]/i, reserved: ["_hasPingExpired"] } },
           format: { comments: /@ts-self-types/ },
-          sourceMap: chunk.map ? { content: JSON.stringify(chunk.map), filename: chunk.fileName, includeSources: true } : false,
+          sourceMap: chunk.map
+            ? { content: JSON.stringify(chunk.map), filename: chunk.fileName, includeSources: true }
+            : false,
         });
         if (result.code === undefined) this.error(`terser produced no code for ${chunk.fileName}`);
         chunk.code = result.code + mapComment;
         if (chunk.map && typeof result.map === "string") maps.set(`${chunk.fileName}.map`, result.map);
         const min = Buffer.byteLength(chunk.code);
         const gzip = gzipSync(chunk.code, { level: 9 }).length;
-        log(`${chunk.fileName}: ${min.toLocaleString("en-US")} B min, ${gzip.toLocaleString("en-US")} B min + gzip (final, after terser)`);
+        log(
+          `${chunk.fileName}: ${min.toLocaleString("en-US")} B min, ${gzip.toLocaleString("en-US")} B min + gzip (final, after terser)`,
+        );
       }
     },
     writeBundle(options) {
@@ -146,7 +155,11 @@ function terserPass(): Plugin {
 const ENTRIES = {
   client: { source: "src/index.ts", file: "crisp-rtm.js", types: "index.d.ts" },
   webhook: { source: "src/webhook/index.ts", file: "webhook.js", types: "webhook.d.ts" },
-  "fetch-websocket": { source: "src/socketio/fetch-websocket.ts", file: "fetch-websocket.js", types: "fetch-websocket.d.ts" },
+  "fetch-websocket": {
+    source: "src/socketio/fetch-websocket.ts",
+    file: "fetch-websocket.js",
+    types: "fetch-websocket.d.ts",
+  },
   recover: { source: "src/recover.ts", file: "recover.js", types: "recover.d.ts" },
   hub: { source: "src/hub/index.ts", file: "hub.js", types: "hub.d.ts" },
 } as const;
@@ -157,7 +170,10 @@ const ENTRIES = {
  * with `--mode fetch-websocket`, `dist/recover.js` with `--mode recover`, `dist/hub.js` with `--mode hub`.
  */
 export default defineConfig(({ mode }) => {
-  const entry = mode === "webhook" || mode === "fetch-websocket" || mode === "recover" || mode === "hub" ? ENTRIES[mode] : ENTRIES.client;
+  const entry =
+    mode === "webhook" || mode === "fetch-websocket" || mode === "recover" || mode === "hub"
+      ? ENTRIES[mode]
+      : ENTRIES.client;
   return {
     resolve: { conditions: ["browser", "production"], mainFields: ["browser", "module", "main"] },
     plugins: [dependencyShims(), terserPass()],
@@ -170,7 +186,10 @@ export default defineConfig(({ mode }) => {
       // terserPass prints the final sizes.
       reportCompressedSize: false,
       // No PLUGIN_TIMINGS notice: the terser pass is slow on purpose (it is what fits the size budget).
-      rolldownOptions: { checks: { bundlerTimings: false }, output: { minify: true, postBanner: `/* @ts-self-types="./${entry.types}" */` } },
+      rolldownOptions: {
+        checks: { bundlerTimings: false },
+        output: { minify: true, postBanner: `/* @ts-self-types="./${entry.types}" */` },
+      },
       lib: { entry: entry.source, formats: ["es"], fileName: () => entry.file },
     },
   };

@@ -1,10 +1,10 @@
 // @ts-check
 import { esbuildPlugin } from "@web/dev-server-esbuild";
-import { chromeLauncher } from "@web/test-runner-chrome";
 import { defaultReporter, summaryReporter } from "@web/test-runner";
+import { chromeLauncher } from "@web/test-runner-chrome";
+import { chromiumPath } from "./test/support/chromium.js";
 import { startEmulatorManager } from "./test/support/emulator-manager.js";
 import { countReporter } from "./test/support/wtr-count-reporter.js";
-import { chromiumPath } from "./test/support/chromium.js";
 
 /** Starts the emulator manager for the run and tells the pages where it is (GET /__emulator-manager). */
 function emulatorManagerPlugin() {
@@ -39,12 +39,15 @@ function progressAfterFirstFile() {
   const progress = reporter.getTestProgress?.bind(reporter);
   return {
     ...reporter,
-    getTestProgress: (args) => (progress && args.sessions.some((session) => session.status === "FINISHED") ? progress(args) : []),
+    getTestProgress: (args) =>
+      progress && args.sessions.some((session) => session.status === "FINISHED") ? progress(args) : [],
   };
 }
 
 export default {
-  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(",") : ["test/browser/**/*.test.ts", "test/runtimes/chromium/**/*.test.ts"],
+  files: process.env.WTR_FILES
+    ? process.env.WTR_FILES.split(",")
+    : ["test/browser/**/*.test.ts", "test/runtimes/chromium/**/*.test.ts"],
   nodeResolve: { browser: true, exportConditions: ["browser", "production"] },
   concurrency: 1,
   testsFinishTimeout: 300_000,
@@ -69,5 +72,9 @@ export default {
       },
     }),
   ],
-  reporters: [progressAfterFirstFile(), summaryReporter({ flatten: false }), countReporter(".cache/results/browser.json")],
+  reporters: [
+    progressAfterFirstFile(),
+    summaryReporter({ flatten: false }),
+    countReporter(".cache/results/browser.json"),
+  ],
 };

@@ -49,7 +49,9 @@ async function clients() {
     rtm.on("rtm:state", ({ state }) => {
       if (state === "connecting" || state === "discovering") attempts[index].push({ at: Date.now(), state });
     });
-    rtm.on("rtm:ready", (info) => print({ type: "ready", index, at: Date.now(), reconnected: info.reconnected, downtime: info.downtime }));
+    rtm.on("rtm:ready", (info) =>
+      print({ type: "ready", index, at: Date.now(), reconnected: info.reconnected, downtime: info.downtime }),
+    );
     rtm.on("rtm:reconnecting", ({ attempt, delayMs, error }) =>
       print({ type: "reconnecting", index, at: Date.now(), attempt, delayMs, code: error?.code }),
     );
@@ -87,8 +89,15 @@ async function flood() {
   await sleep(100);
   const fingerprints = got.map((g) => g.fingerprint);
   let contiguous = fingerprints.length === count && fingerprints[0] === sent.firstFingerprint;
-  for (let i = 1; i < fingerprints.length && contiguous; i += 1) contiguous = fingerprints[i] === fingerprints[i - 1] + 1;
-  const full = { sent: sent.sent, received: got.length, contiguous, elapsedMs, eventsPerSecond: Math.round((count / elapsedMs) * 1000) };
+  for (let i = 1; i < fingerprints.length && contiguous; i += 1)
+    contiguous = fingerprints[i] === fingerprints[i - 1] + 1;
+  const full = {
+    sent: sent.sent,
+    received: got.length,
+    contiguous,
+    elapsedMs,
+    eventsPerSecond: Math.round((count / elapsedMs) * 1000),
+  };
 
   // 2. A stream cut by a drop: in order on both sides, one gap, inside the reported downtime.
   got.length = 0;
@@ -107,7 +116,10 @@ async function flood() {
   const downtime = readies.at(-1)?.downtime;
   const [lastBefore, firstAfter] = gaps[0] ?? [];
   const covered =
-    gaps.length === 1 && downtime !== undefined && lastBefore.timestamp >= downtime.since - 1000 && firstAfter.timestamp <= downtime.until + 1000;
+    gaps.length === 1 &&
+    downtime !== undefined &&
+    lastBefore.timestamp >= downtime.since - 1000 &&
+    firstAfter.timestamp <= downtime.until + 1000;
   const cut = {
     sent: result.sent,
     received: got.length,

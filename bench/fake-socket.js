@@ -9,10 +9,17 @@
 import { EVENT, openClient } from "./harness.js";
 
 const payload = {
-  website_id: "8c842203-7ed8-4e29-a608-7cf78a7d2fcc", session_id: "session_00000000-0000-4000-8000-000000000000",
-  type: "text", from: "user", origin: "chat", content: "flood message #1",
+  website_id: "8c842203-7ed8-4e29-a608-7cf78a7d2fcc",
+  session_id: "session_00000000-0000-4000-8000-000000000000",
+  type: "text",
+  from: "user",
+  origin: "chat",
+  content: "flood message #1",
   user: { nickname: "Flood Visitor", user_id: "session_00000000-0000-4000-8000-000000000000" },
-  stamped: true, mentions: [], fingerprint: 100000000000001, timestamp: 1700000000000,
+  stamped: true,
+  mentions: [],
+  fingerprint: 100000000000001,
+  timestamp: 1700000000000,
 };
 const frame = `42${JSON.stringify([EVENT, payload])}`;
 /** Frames per burst: 64 KiB worth. */
@@ -37,13 +44,16 @@ export async function fakeSocketCost({ lib }) {
       setTimeout(() => {
         this.readyState = 1;
         this.onopen?.({});
-        this.onmessage?.({ data: '0{"sid":"s","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}' });
+        this.onmessage?.({
+          data: '0{"sid":"s","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}',
+        });
       }, 0);
     }
     /** @param {string} data */
     send(data) {
       if (data === "40") setTimeout(() => this.onmessage?.({ data: '40{"sid":"n"}' }), 0);
-      else if (data.startsWith('42["authentication"')) setTimeout(() => this.onmessage?.({ data: '42["authenticated",true]' }), 0);
+      else if (data.startsWith('42["authentication"'))
+        setTimeout(() => this.onmessage?.({ data: '42["authenticated",true]' }), 0);
     }
     close() {
       this.readyState = 3;

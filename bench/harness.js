@@ -24,7 +24,11 @@ const now = () => (typeof performance === "object" ? performance.now() : Date.no
  * @param {unknown} [body]
  */
 export async function post(url, body = {}) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${text.slice(0, 300)}`);
   return text === "" ? {} : JSON.parse(text);
@@ -65,7 +69,14 @@ export function withTimeout(promise, ms, what) {
  * @returns {Promise<{ close(): void, onDisconnect(listener: () => void): void }>}
  */
 export function openClient(kind, options) {
-  const open = kind === "crisp-rtm" ? openCrispRTM : kind === "socket.io-client" ? openSocketIOClient : kind === "raw" ? openRaw : undefined;
+  const open =
+    kind === "crisp-rtm"
+      ? openCrispRTM
+      : kind === "socket.io-client"
+        ? openSocketIOClient
+        : kind === "raw"
+          ? openRaw
+          : undefined;
   if (!open) throw new Error(`unknown client kind ${kind}`);
   return withTimeout(open(options), 15_000, `${kind} authentication`);
 }
@@ -90,16 +101,26 @@ async function openCrispRTM({ lib, endpoint, restBase, token, onEvent, reconnect
 /** @param {ClientOptions} options */
 function openSocketIOClient({ io, endpoint, token, onEvent, reconnect = false }) {
   const url = new URL(/** @type {string} */ (endpoint));
-  const socket = io(url.origin, { path: url.pathname, transports: ["websocket"], reconnection: reconnect, forceNew: true });
+  const socket = io(url.origin, {
+    path: url.pathname,
+    transports: ["websocket"],
+    reconnection: reconnect,
+    forceNew: true,
+  });
   socket.on("connect", () => {
     socket.emit("authentication", { username: token.identifier, password: token.key, tier: "plugin", events: [EVENT] });
   });
   socket.on(EVENT, onEvent);
   return new Promise((resolve, reject) => {
     socket.once("authenticated", () =>
-      resolve({ close: () => socket.close(), onDisconnect: (/** @type {() => void} */ listener) => void socket.on("disconnect", listener) }),
+      resolve({
+        close: () => socket.close(),
+        onDisconnect: (/** @type {() => void} */ listener) => void socket.on("disconnect", listener),
+      }),
     );
-    socket.once("unauthorized", (/** @type {unknown} */ error) => reject(new Error(`unauthorized: ${JSON.stringify(error)}`)));
+    socket.once("unauthorized", (/** @type {unknown} */ error) =>
+      reject(new Error(`unauthorized: ${JSON.stringify(error)}`)),
+    );
     if (!reconnect) socket.once("connect_error", (/** @type {Error} */ error) => reject(error));
   });
 }
@@ -118,7 +139,11 @@ function openRaw({ endpoint, token, onEvent }) {
       if (data.startsWith("42")) {
         const [name, payload] = JSON.parse(data.slice(2));
         if (name === EVENT) onEvent(payload);
-        else if (name === "authenticated") resolve({ close: () => ws.close(), onDisconnect: (/** @type {() => void} */ listener) => void onClose.push(listener) });
+        else if (name === "authenticated")
+          resolve({
+            close: () => ws.close(),
+            onDisconnect: (/** @type {() => void} */ listener) => void onClose.push(listener),
+          });
         else if (name === "unauthorized") reject(new Error("unauthorized"));
       } else if (data === "2") {
         ws.send("3");
@@ -166,7 +191,16 @@ export async function throughput({ kind, lib, io, relayUrl, benchUrl, token, cou
     await post(`${benchUrl}/release`);
     await withTimeout(done, 120_000, `${kind}: ${count} events (got ${received})`);
     const ms = last - first;
-    return { kind, count, received, missing, ms, rate: ms > 0 ? (count - 1) / (ms / 1000) : Infinity, heldBytes: flood.heldBytes, floodMs: flood.elapsedMs };
+    return {
+      kind,
+      count,
+      received,
+      missing,
+      ms,
+      rate: ms > 0 ? (count - 1) / (ms / 1000) : Infinity,
+      heldBytes: flood.heldBytes,
+      floodMs: flood.elapsedMs,
+    };
   } finally {
     client.close();
   }
@@ -211,7 +245,11 @@ export async function measureRecovery(open, { controlUrl, websiteId, downMs, eve
     const restart = post(`${controlUrl}/restart`, { downMs });
     const injector = (async () => {
       while (injecting) {
-        await post(`${controlUrl}/inject`, { event: EVENT, website_id: websiteId, payload: { type: "text", from: "user", content: "recovery probe" } }).catch(() => {});
+        await post(`${controlUrl}/inject`, {
+          event: EVENT,
+          website_id: websiteId,
+          payload: { type: "text", from: "user", content: "recovery probe" },
+        }).catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     })();
@@ -230,7 +268,8 @@ export async function measureRecovery(open, { controlUrl, websiteId, downMs, eve
  * @param {{ kind: string, lib?: any, io?: any, endpoint?: string, restBase?: string, controlUrl: string, websiteId: string, token: { identifier: string, key: string }, downMs: number, everyMs?: number }} options
  */
 export function recovery({ kind, lib, io, endpoint, restBase, controlUrl, websiteId, token, downMs, everyMs = 25 }) {
-  const open = (/** @type {() => void} */ onEvent) => openClient(kind, { lib, io, endpoint, restBase, token, onEvent, reconnect: true });
+  const open = (/** @type {() => void} */ onEvent) =>
+    openClient(kind, { lib, io, endpoint, restBase, token, onEvent, reconnect: true });
   return measureRecovery(open, { controlUrl, websiteId, downMs, everyMs, what: `${kind} recovery` });
 }
 

@@ -127,7 +127,9 @@ function proberThread({ base, tickets }) {
       if (!ticket) return;
       const started = performance.now();
       await new Promise((resolve) => {
-        const socket = new WebSocket(`${base.replace(/^http/, "ws")}events?protocol=2&since=${seq}&ticket=${encodeURIComponent(ticket)}`);
+        const socket = new WebSocket(
+          `${base.replace(/^http/, "ws")}events?protocol=2&since=${seq}&ticket=${encodeURIComponent(ticket)}`,
+        );
         socket.addEventListener("message", (event) => {
           if (JSON.parse(String(event.data)).type !== "live") return;
           subscribeMs.push(performance.now() - started);
@@ -155,7 +157,9 @@ function proberThread({ base, tickets }) {
     }
     if (command.stop) {
       running = false;
-      void (loops ?? Promise.resolve()).then(() => port.postMessage({ type: "probed", statusMs, subscribeMs, failures }));
+      void (loops ?? Promise.resolve()).then(() =>
+        port.postMessage({ type: "probed", statusMs, subscribeMs, failures }),
+      );
     }
   });
 }
@@ -170,8 +174,11 @@ const p50p95 = (values) => {
 
 /** Node 20 has no global WebSocket without a flag: runs this script again with it. */
 function rerunWithWebSocket() {
-  if (process.execArgv.includes("--experimental-websocket")) throw new Error("no global WebSocket even with --experimental-websocket");
-  const child = spawn(process.execPath, ["--experimental-websocket", ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  if (process.execArgv.includes("--experimental-websocket"))
+    throw new Error("no global WebSocket even with --experimental-websocket");
+  const child = spawn(process.execPath, ["--experimental-websocket", ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+  });
   child.on("exit", (code) => process.exit(code ?? 1));
 }
 
@@ -196,9 +203,13 @@ async function rig({ emulatorOptions, subscribers, threads }) {
   for (let i = 0; i < 200; i += 1) tickets.push((await hub.request("/ticket", { body: {} })).body.ticket);
   // No await from here to fromAll("opened"), which must listen before the threads report.
   for (let t = 0; t < threads; t += 1) {
-    workers.push(new Worker(new URL(import.meta.url), { workerData: { urls: urls.filter((_, i) => i % threads === t) } }));
+    workers.push(
+      new Worker(new URL(import.meta.url), { workerData: { urls: urls.filter((_, i) => i % threads === t) } }),
+    );
   }
-  const prober = new Worker(new URL(import.meta.url), { workerData: { role: "prober", base: base.replace(/^ws/, "http"), tickets } });
+  const prober = new Worker(new URL(import.meta.url), {
+    workerData: { role: "prober", base: base.replace(/^ws/, "http"), tickets },
+  });
   /**
    * Times `/status` and new subscriptions from the prober thread while `until` runs.
    * @param {Promise<unknown>} until
@@ -267,7 +278,9 @@ async function rig({ emulatorOptions, subscribers, threads }) {
         }
       }, 500);
     });
-    const reports = /** @type {Extract<ProbeReport, { type: "done" }>[]} */ (await Promise.race([done, stalled.then(() => done)]));
+    const reports = /** @type {Extract<ProbeReport, { type: "done" }>[]} */ (
+      await Promise.race([done, stalled.then(() => done)])
+    );
     clearInterval(watch);
     const afterWrites = (await hub.status()).storage?.writes;
     const seconds = (Math.max(...reports.map((report) => report.lastAt)) - started) / 1000;
@@ -279,7 +292,8 @@ async function rig({ emulatorOptions, subscribers, threads }) {
       minReceived: Math.min(...perSubscriber),
       latency: p50p95(reports.flatMap((report) => report.latencies)),
       downtimes: Math.max(...reports.map((report) => report.downtimes)),
-      writesPerEvent: beforeWrites === undefined || afterWrites === undefined ? null : (afterWrites - beforeWrites) / count,
+      writesPerEvent:
+        beforeWrites === undefined || afterWrites === undefined ? null : (afterWrites - beforeWrites) / count,
     };
   };
 
@@ -362,14 +376,21 @@ async function main() {
   }
 
   if (values.save) await writeFile(values.save, `${JSON.stringify(figures, null, 2)}\n`);
-  const before = JSON.parse(await readFile(new URL("./hub-fanout.before.json", import.meta.url), "utf8").catch(() => "{}"));
+  const before = JSON.parse(
+    await readFile(new URL("./hub-fanout.before.json", import.meta.url), "utf8").catch(() => "{}"),
+  );
   /** @param {string} key */
   const show = (key) => {
     const value = /** @type {Record<string, unknown>} */ (before)[key];
-    return value === undefined || value === null ? "n/a" : typeof value === "number" ? Math.round(value * 100) / 100 : value;
+    return value === undefined || value === null
+      ? "n/a"
+      : typeof value === "number"
+        ? Math.round(value * 100) / 100
+        : value;
   };
   /** @param {unknown} value */
-  const now = (value) => (value === null || value === undefined ? "n/a" : typeof value === "number" ? Math.round(value * 100) / 100 : value);
+  const now = (value) =>
+    value === null || value === undefined ? "n/a" : typeof value === "number" ? Math.round(value * 100) / 100 : value;
   /** @type {[string, string, string][]} */
   const rows = [
     [`burst ${burst} → ${subscribers}: deliveries/s`, "burstDeliveriesPerSecond", "≥ 40,000"],
@@ -390,7 +411,9 @@ async function main() {
     ["  downtime notices", "heartbeatDowntimes", "0"],
   ];
   console.log(`Crisp RTM hub under load: ${subscribers} subscribers (${threads} threads), Node ${process.version}`);
-  console.table(Object.fromEntries(rows.map(([label, key, goal]) => [label, { before: show(key), now: now(figures[key]), goal }])));
+  console.table(
+    Object.fromEntries(rows.map(([label, key, goal]) => [label, { before: show(key), now: now(figures[key]), goal }])),
+  );
 }
 
 if (isMainThread) {

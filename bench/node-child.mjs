@@ -10,10 +10,19 @@
  */
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
-import * as lib from "../dist/crisp-rtm.js";
 import { io } from "../.cache/bench/socket.io-client.js";
+import * as lib from "../dist/crisp-rtm.js";
 import { fakeSocketCost } from "./fake-socket.js";
-import { EVENT, crispRTMLatency, measureRecovery, openClient, post, recovery, throughputSeries, withTimeout } from "./harness.js";
+import {
+  crispRTMLatency,
+  EVENT,
+  measureRecovery,
+  openClient,
+  post,
+  recovery,
+  throughputSeries,
+  withTimeout,
+} from "./harness.js";
 
 const require = createRequire(import.meta.url);
 /** crisp-api, untyped here: the benchmark reads its socket (`_socket`), which its types mark protected. */
@@ -64,7 +73,13 @@ async function crispApiLatency(options) {
  */
 function crispApiRecovery({ restUrl, controlUrl, token, downMs, everyMs = 25 }) {
   const open = (/** @type {() => void} */ onEvent) => openCrispApi({ restUrl, token, onEvent });
-  return measureRecovery(open, { controlUrl, websiteId: token.websites[0], downMs, everyMs, what: "crisp-api recovery" });
+  return measureRecovery(open, {
+    controlUrl,
+    websiteId: token.websites[0],
+    downMs,
+    everyMs,
+    what: "crisp-api recovery",
+  });
 }
 
 /** Collects garbage until the heap stops shrinking; returns heapUsed. */
@@ -225,7 +240,15 @@ if (mode === "throughput") {
       samples[kind].push(
         kind === "crisp-api"
           ? await crispApiRecovery({ ...common, restUrl: options.restUrl })
-          : await recovery({ ...common, kind, lib, io, restBase: options.restUrl, endpoint: kind === "crisp-rtm" ? undefined : options.rtmUrl, websiteId: options.token.websites[0] }),
+          : await recovery({
+              ...common,
+              kind,
+              lib,
+              io,
+              restBase: options.restUrl,
+              endpoint: kind === "crisp-rtm" ? undefined : options.rtmUrl,
+              websiteId: options.token.websites[0],
+            }),
       );
       await sleep(200);
     }

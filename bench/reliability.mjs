@@ -19,8 +19,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/index.js";
-import { NO_JIT, describeLeakReport, runLeakProbe } from "../test/unit/leak-probe-runner.js";
 import { buildLibrary } from "../test/support/build-library.js";
+import { describeLeakReport, NO_JIT, runLeakProbe } from "../test/unit/leak-probe-runner.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const LIB = `${ROOT}.cache/bench/crisp-rtm.js`;
@@ -43,9 +43,13 @@ class Child {
     this.lines = [];
     /** @type {Set<() => void>} */
     this.watchers = new Set();
-    this.process = spawn(process.execPath, [...WS_FLAGS, "--no-warnings", CHILD, JSON.stringify({ lib: LIB, ...options })], {
-      stdio: ["pipe", "pipe", "inherit"],
-    });
+    this.process = spawn(
+      process.execPath,
+      [...WS_FLAGS, "--no-warnings", CHILD, JSON.stringify({ lib: LIB, ...options })],
+      {
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
     let buffer = "";
     this.process.stdout.setEncoding("utf8");
     this.process.stdout.on("data", (chunk) => {
@@ -170,7 +174,9 @@ async function outage({ count, restDown }) {
     await child.exited;
     const tcp = state.tcpLog.filter((t) => t >= t0 && t < t0 + OUTAGE_MS);
     const rest = state.restLog.filter((r) => r.at >= t0 && r.at < t0 + OUTAGE_MS).map((r) => r.at);
-    const attempts = /** @type {{ at: number, state: string }[][]} */ (summary?.attempts ?? []).map((states) => attemptsIn(states, t0, t0 + OUTAGE_MS));
+    const attempts = /** @type {{ at: number, state: string }[][]} */ (summary?.attempts ?? []).map((states) =>
+      attemptsIn(states, t0, t0 + OUTAGE_MS),
+    );
     return {
       clients: count,
       outageMs: OUTAGE_MS,
@@ -210,10 +216,20 @@ async function leaks(v8Flags) {
   try {
     const [token] = emu.tokens;
     if (!token) throw new Error("no token");
-    return await runLeakProbe({
-      lib: LIB, restUrl: emu.restUrl, controlUrl: emu.controlUrl, identifier: token.identifier, key: token.key,
-      website: token.websites[0], cycles: 1000, pairs: 1000, clients: 50,
-    }, v8Flags);
+    return await runLeakProbe(
+      {
+        lib: LIB,
+        restUrl: emu.restUrl,
+        controlUrl: emu.controlUrl,
+        identifier: token.identifier,
+        key: token.key,
+        website: token.websites[0],
+        cycles: 1000,
+        pairs: 1000,
+        clients: 50,
+      },
+      v8Flags,
+    );
   } finally {
     await emu.close();
   }
@@ -222,10 +238,14 @@ async function leaks(v8Flags) {
 /** @returns {Promise<{ passed: boolean, line: string, fed: number, heapGrowthMb: number }>} */
 function hostile() {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--test", "--test-reporter=tap", `${ROOT}test/unit/hostile-frames.test.js`], {
-      stdio: ["ignore", "pipe", "inherit"],
-      cwd: ROOT,
-    });
+    const child = spawn(
+      process.execPath,
+      ["--test", "--test-reporter=tap", `${ROOT}test/unit/hostile-frames.test.js`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        cwd: ROOT,
+      },
+    );
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.on("close", (code) => {
@@ -244,7 +264,9 @@ const KB = 1024;
 const started = Date.now();
 mkdirSync(`${ROOT}.cache/bench`, { recursive: true });
 await buildLibrary(LIB);
-console.log(`reliability bench: three ${OUTAGE_MS / 1000} s outages in parallel (1 client relay-only, 1 client REST + relay, ${HERD} clients), then flood, leaks, hostile frames`);
+console.log(
+  `reliability bench: three ${OUTAGE_MS / 1000} s outages in parallel (1 client relay-only, 1 client REST + relay, ${HERD} clients), then flood, leaks, hostile frames`,
+);
 const [relayOnly, fullOutage, herd] = await Promise.all([
   outage({ count: 1, restDown: false }),
   outage({ count: 1, restDown: true }),
@@ -263,41 +285,103 @@ console.log(hostileResult.line);
 const herdMax = Math.max(...herd.tcpPerSecond);
 const herdMaxAfterFirst = Math.max(...herd.tcpPerSecond.slice(1));
 /** @param {import("../test/unit/leak-probe-runner.js").LeakReport} r */
-const maxGrowth = (r) => Math.max(...[r.afterCycles, r.afterPairs, r.afterClients].map((s) => s.heapUsed - r.before.heapUsed));
+const maxGrowth = (r) =>
+  Math.max(...[r.afterCycles, r.afterPairs, r.afterClients].map((s) => s.heapUsed - r.before.heapUsed));
 const leftovers = [leakReport.afterCycles, leakReport.afterPairs, leakReport.afterClients].some(
   (s) => s.timers !== leakReport.before.timers || s.listeners !== leakReport.before.listeners,
 );
 
 /** @type {[string, string, string, boolean | null][]} */
 const rows = [
-  [`Relay down ${OUTAGE_MS / 1000} s (REST up): connection attempts`, `${relayOnly.tcpConnections}`, "≤ 10", relayOnly.tcpConnections <= 10],
-  [`Relay down ${OUTAGE_MS / 1000} s (REST up): REST discoveries`, `${relayOnly.restDiscoveries}`, "≤ 4", relayOnly.restDiscoveries <= 4],
+  [
+    `Relay down ${OUTAGE_MS / 1000} s (REST up): connection attempts`,
+    `${relayOnly.tcpConnections}`,
+    "≤ 10",
+    relayOnly.tcpConnections <= 10,
+  ],
+  [
+    `Relay down ${OUTAGE_MS / 1000} s (REST up): REST discoveries`,
+    `${relayOnly.restDiscoveries}`,
+    "≤ 4",
+    relayOnly.restDiscoveries <= 4,
+  ],
   ["Relay down: back after the relay returns", `${(relayOnly.backAfterMs.max / 1000).toFixed(1)} s`, "", null],
-  [`REST + relay down ${OUTAGE_MS / 1000} s: attempts (TCP + REST-only)`, `${fullOutage.clientAttempts} (TCP ${fullOutage.tcpConnections})`, "≤ 10", fullOutage.clientAttempts <= 10],
-  [`REST + relay down ${OUTAGE_MS / 1000} s: REST discoveries`, `${fullOutage.restDiscoveries}`, "≤ 4", fullOutage.restDiscoveries <= 4],
-  [`${HERD} clients, relay down ${OUTAGE_MS / 1000} s: attempts seen`, `${herd.tcpConnections} (max ${herd.maxClientAttempts}/client)`, "", null],
-  [`${HERD} clients: max attempts per second`, `${herdMax} (after the first second: ${herdMaxAfterFirst})`, "spread", null],
+  [
+    `REST + relay down ${OUTAGE_MS / 1000} s: attempts (TCP + REST-only)`,
+    `${fullOutage.clientAttempts} (TCP ${fullOutage.tcpConnections})`,
+    "≤ 10",
+    fullOutage.clientAttempts <= 10,
+  ],
+  [
+    `REST + relay down ${OUTAGE_MS / 1000} s: REST discoveries`,
+    `${fullOutage.restDiscoveries}`,
+    "≤ 4",
+    fullOutage.restDiscoveries <= 4,
+  ],
+  [
+    `${HERD} clients, relay down ${OUTAGE_MS / 1000} s: attempts seen`,
+    `${herd.tcpConnections} (max ${herd.maxClientAttempts}/client)`,
+    "",
+    null,
+  ],
+  [
+    `${HERD} clients: max attempts per second`,
+    `${herdMax} (after the first second: ${herdMaxAfterFirst})`,
+    "spread",
+    null,
+  ],
   [`${HERD} clients: max REST discoveries per second`, `${Math.max(...herd.restPerSecond)}`, "", null],
-  [`${HERD} clients: all back after the relay returns`, `${(herd.backAfterMs.max / 1000).toFixed(1)} s (median ${(herd.backAfterMs.median / 1000).toFixed(1)} s)`, "", null],
-  ["Flood 10,000 events, full speed: delivered once, in order", `${floodResult.full.received}, contiguous: ${floodResult.full.contiguous}`, "10000, yes", floodResult.full.received === 10_000 && floodResult.full.contiguous],
+  [
+    `${HERD} clients: all back after the relay returns`,
+    `${(herd.backAfterMs.max / 1000).toFixed(1)} s (median ${(herd.backAfterMs.median / 1000).toFixed(1)} s)`,
+    "",
+    null,
+  ],
+  [
+    "Flood 10,000 events, full speed: delivered once, in order",
+    `${floodResult.full.received}, contiguous: ${floodResult.full.contiguous}`,
+    "10000, yes",
+    floodResult.full.received === 10_000 && floodResult.full.contiguous,
+  ],
   ["Flood throughput", `${floodResult.full.eventsPerSecond} events/s`, "", null],
-  ["Stream cut by a drop: gap inside the reported downtime", `${floodResult.cut.gapCoveredByDowntime} (missed ${floodResult.cut.missed}, downtime ${floodResult.cut.downtimeMs} ms)`, "yes", floodResult.cut.gapCoveredByDowntime && floodResult.cut.ordered],
-  ["Leaks: heap growth (1,000 cycles, 1,000 on/off, 50 clients)", `${(maxGrowth(leakReport) / KB).toFixed(0)} KB`, "< 1024 KB", maxGrowth(leakReport) < 1024 * KB],
+  [
+    "Stream cut by a drop: gap inside the reported downtime",
+    `${floodResult.cut.gapCoveredByDowntime} (missed ${floodResult.cut.missed}, downtime ${floodResult.cut.downtimeMs} ms)`,
+    "yes",
+    floodResult.cut.gapCoveredByDowntime && floodResult.cut.ordered,
+  ],
+  [
+    "Leaks: heap growth (1,000 cycles, 1,000 on/off, 50 clients)",
+    `${(maxGrowth(leakReport) / KB).toFixed(0)} KB`,
+    "< 1024 KB",
+    maxGrowth(leakReport) < 1024 * KB,
+  ],
   ["Leaks: same with the JIT on (compiled code included)", `${(maxGrowth(jitReport) / KB).toFixed(0)} KB`, "", null],
   ["Leaks: timers / listeners left by the library", leftovers ? "some" : "none", "none", !leftovers],
-  ["Hostile frames through the session layer", `${hostileResult.fed} fed, heap +${hostileResult.heapGrowthMb} MB, ${hostileResult.passed ? "no escape" : "FAILED"}`, "≥ 100000, pass", hostileResult.passed && hostileResult.fed >= 100_000],
+  [
+    "Hostile frames through the session layer",
+    `${hostileResult.fed} fed, heap +${hostileResult.heapGrowthMb} MB, ${hostileResult.passed ? "no escape" : "FAILED"}`,
+    "≥ 100000, pass",
+    hostileResult.passed && hostileResult.fed >= 100_000,
+  ],
 ];
 
 const width = Math.max(...rows.map((r) => r[0].length));
 const valueWidth = Math.max(...rows.map((r) => r[1].length));
 console.log(`\n${"Figure".padEnd(width)}  ${"Value".padEnd(valueWidth)}  Goal`);
 for (const [figure, value, goal, ok] of rows) {
-  console.log(`${figure.padEnd(width)}  ${value.padEnd(valueWidth)}  ${goal}${ok === null ? "" : ok ? "  ok" : "  MISSED"}`);
+  console.log(
+    `${figure.padEnd(width)}  ${value.padEnd(valueWidth)}  ${goal}${ok === null ? "" : ok ? "  ok" : "  MISSED"}`,
+  );
 }
 console.log(`\n${HERD} clients, connection attempts per second over the outage: ${herd.tcpPerSecond.join(" ")}`);
 console.log(`${HERD} clients, REST discoveries per second over the outage: ${herd.restPerSecond.join(" ")}`);
-console.log(`1 client, relay down: attempts at ${relayOnly.tcpOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s; REST at ${relayOnly.restOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s`);
-console.log(`1 client, REST + relay down: attempts at ${fullOutage.tcpOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s; REST at ${fullOutage.restOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s`);
+console.log(
+  `1 client, relay down: attempts at ${relayOnly.tcpOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s; REST at ${relayOnly.restOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s`,
+);
+console.log(
+  `1 client, REST + relay down: attempts at ${fullOutage.tcpOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s; REST at ${fullOutage.restOffsetsMs?.map((t) => (t / 1000).toFixed(1)).join(", ")} s`,
+);
 
 const report = {
   at: new Date().toISOString(),

@@ -22,7 +22,7 @@
  * WebSocket can drain, not the emulator's pace. One client at a time, kinds in rotated order, one warm-up round.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -31,8 +31,8 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import puppeteer from "puppeteer-core";
-import { measure as measureSize, GOAL as SIZE_GOAL } from "../scripts/size.mjs";
 import { startEmulator } from "../emulator/index.js";
+import { measure as measureSize, GOAL as SIZE_GOAL } from "../scripts/size.mjs";
 import { chromiumPath } from "../test/support/chromium.js";
 import { startRelay } from "./relay.js";
 
@@ -42,7 +42,8 @@ const args = process.argv.slice(2);
 const only = args.includes("--only") ? (args[args.indexOf("--only") + 1] ?? "").split(",") : undefined;
 const quick = args.includes("--quick");
 const wanted = (/** @type {string} */ name) => !only || only.includes(name);
-const listArg = (/** @type {string} */ flag) => (args.includes(flag) ? (args[args.indexOf(flag) + 1] ?? "").split(",") : undefined);
+const listArg = (/** @type {string} */ flag) =>
+  args.includes(flag) ? (args[args.indexOf(flag) + 1] ?? "").split(",") : undefined;
 /** `--runtimes chromium,deno,workerd,node` and `--kinds crisp-rtm,socket.io-client,raw` narrow the throughput runs. */
 const runtimesArg = listArg("--runtimes");
 const kindsArg = listArg("--kinds");
@@ -52,7 +53,13 @@ const runtimeWanted = (/** @type {string} */ name) => !runtimesArg || runtimesAr
 const PLAN = {
   // Events per run and runtime: Chromium drains ~25k events/s on a small VM, the others 100-300k/s, so each run
   // lasts a few hundred ms at least (Chromium's, ~2 s: its rate swings from one 100 ms to the next).
-  throughput: { counts: quick ? { chromium: 5_000, deno: 5_000, workerd: 5_000, node: 5_000 } : { chromium: 50_000, deno: 50_000, workerd: 50_000, node: 50_000 }, runs: quick ? 2 : 10, warmup: 1 },
+  throughput: {
+    counts: quick
+      ? { chromium: 5_000, deno: 5_000, workerd: 5_000, node: 5_000 }
+      : { chromium: 50_000, deno: 50_000, workerd: 50_000, node: 50_000 },
+    runs: quick ? 2 : 10,
+    warmup: 1,
+  },
   latency: { runs: quick ? 3 : 10 },
   recovery: { runs: quick ? 2 : 5, crispApiRuns: quick ? 1 : 3, downMs: 500 },
   memory: { clients: quick ? 10 : 50, events: 10_000, runs: quick ? 1 : 3 },
@@ -70,10 +77,17 @@ const GOALS = { vsSocketIO: 1.0, vsRaw: 0.8, latencyVsCrispApi: 0.25, recoveryMs
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? /** @type {number} */ (sorted[mid]) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length === 0
+    ? NaN
+    : sorted.length % 2
+      ? /** @type {number} */ (sorted[mid])
+      : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 /** @param {number} value @param {number} [digits] */
-const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–");
+const fixed = (value, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : "–";
 /** @param {number} value */
 const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "–");
 /**
@@ -81,7 +95,8 @@ const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "�
  * machine this is steadier than a ratio of medians).
  * @param {number[]} ours @param {number[]} theirs
  */
-const pairedRatio = (ours, theirs) => median(ours.map((value, round) => (theirs[round] ?? NaN) / value).filter(Number.isFinite));
+const pairedRatio = (ours, theirs) =>
+  median(ours.map((value, round) => (theirs[round] ?? NaN) / value).filter(Number.isFinite));
 
 /**
  * Prints a markdown table.
@@ -92,10 +107,13 @@ const pairedRatio = (ours, theirs) => median(ours.map((value, round) => (theirs[
 function table(title, head, rows) {
   const cells = [head, ...rows.map((row) => row.map(String))];
   const widths = head.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
-  const line = (/** @type {string[]} */ row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  const line = (/** @type {string[]} */ row) =>
+    `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(" | ")} |`;
   console.log(`\n### ${title}\n`);
   console.log(line(head));
-  console.log(`| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(Math.max(1, w - 1))}:`)).join(" | ")} |`);
+  console.log(
+    `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(Math.max(1, w - 1))}:`)).join(" | ")} |`,
+  );
   for (const row of cells.slice(1)) console.log(line(row));
 }
 
@@ -107,7 +125,11 @@ function table(title, head, rows) {
  */
 function capture(command, argv, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let stdout = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -129,8 +151,17 @@ const lastJson = (stdout) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "nul
  * @param {unknown} options
  */
 async function nodeChild(mode, options) {
-  const flags = ["--expose-gc", ...(Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : [])];
-  return lastJson(await capture(process.execPath, [...flags, "--no-warnings", "bench/node-child.mjs", mode, JSON.stringify(options)], 240_000));
+  const flags = [
+    "--expose-gc",
+    ...(Number(process.versions.node.split(".")[0]) < 22 ? ["--experimental-websocket"] : []),
+  ];
+  return lastJson(
+    await capture(
+      process.execPath,
+      [...flags, "--no-warnings", "bench/node-child.mjs", mode, JSON.stringify(options)],
+      240_000,
+    ),
+  );
 }
 
 // ── set-up ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -154,7 +185,12 @@ async function prepare() {
   });
 }
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8", ".map": "application/json" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".map": "application/json",
+};
 
 /**
  * The bench's own HTTP service (CORS open): the page and the files it imports, plus the relay controls the
@@ -168,7 +204,8 @@ async function startBenchServer(emu, relay) {
     res.setHeader("Access-Control-Allow-Headers", "content-type");
     res.setHeader("Cache-Control", "no-store");
     const url = new URL(req.url ?? "/", "http://bench.invalid");
-    const json = (/** @type {number} */ status, /** @type {unknown} */ body) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const json = (/** @type {number} */ status, /** @type {unknown} */ body) =>
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     try {
       if (req.method === "OPTIONS") return void res.writeHead(204).end();
       if (req.method === "POST") {
@@ -195,7 +232,9 @@ async function startBenchServer(emu, relay) {
       const file = path.join(ROOT, path.normalize(url.pathname));
       const allowed = ["bench/", "dist/", ".cache/bench/"].some((dir) => file.startsWith(path.join(ROOT, dir)));
       if (!allowed || !existsSync(file)) return json(404, { error: "not found" });
-      res.writeHead(200, { "content-type": TYPES[/** @type {keyof typeof TYPES} */ (path.extname(file))] ?? "application/octet-stream" });
+      res.writeHead(200, {
+        "content-type": TYPES[/** @type {keyof typeof TYPES} */ (path.extname(file))] ?? "application/octet-stream",
+      });
       res.end(readFileSync(file));
     } catch (error) {
       json(500, { error: String(error) });
@@ -203,13 +242,22 @@ async function startBenchServer(emu, relay) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
   const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
+  };
 }
 
 // ── the benchmarks ──────────────────────────────────────────────────────────────────────────────────────────
 
 /** @type {Record<string, any>} */
-const results = { date: new Date().toISOString(), machine: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}, ${os.platform()} ${os.release()}`, node: process.versions.node, plan: PLAN, goals: GOALS };
+const results = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus()[0]?.model ?? "?"} ×${os.cpus().length}, ${os.platform()} ${os.release()}`,
+  node: process.versions.node,
+  plan: PLAN,
+  goals: GOALS,
+};
 
 async function main() {
   const started = Date.now();
@@ -236,7 +284,8 @@ async function main() {
   /** @type {Miniflare | undefined} */
   let mf;
   try {
-    const needsBrowser = (wanted("throughput") && runtimeWanted("chromium")) || wanted("latency") || wanted("cpu-chromium");
+    const needsBrowser =
+      (wanted("throughput") && runtimeWanted("chromium")) || wanted("latency") || wanted("cpu-chromium");
     /** @type {import("puppeteer-core").Page | undefined} */
     let page;
     if (needsBrowser) {
@@ -247,7 +296,18 @@ async function main() {
         // Puppeteer's Network domain would have Chromium report every WebSocket frame over the DevTools protocol
         // (JSON, to this process): that doubled the CPU per received event and dwarfed the clients' own work.
         networkEnabled: false,
-        args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--js-flags=--expose-gc"],
+        args: [
+          "--no-sandbox",
+          "--headless",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+          "--disable-quic",
+          "--js-flags=--expose-gc",
+        ],
       });
       page = await browser.newPage();
       page.on("pageerror", (error) => console.error("page error:", error));
@@ -260,18 +320,40 @@ async function main() {
       /** @type {Record<string, { runtime: string, samples: any[] }>} */
       const runtimes = {};
       if (runtimeWanted("chromium")) {
-        console.log(`throughput: Chromium (${PLAN.throughput.runs} runs × ${PLAN.throughput.counts.chromium} events per client)…`);
+        console.log(
+          `throughput: Chromium (${PLAN.throughput.runs} runs × ${PLAN.throughput.counts.chromium} events per client)…`,
+        );
         runtimes.chromium = {
           runtime: results.chromium,
           samples: await /** @type {import("puppeteer-core").Page} */ (page).evaluate(
-            (options) => /** @type {any} */ (window).bench.harness.throughputSeries({ ...options, lib: /** @type {any} */ (window).bench.lib, io: /** @type {any} */ (window).bench.io }),
+            (options) =>
+              /** @type {any} */ (window).bench.harness.throughputSeries({
+                ...options,
+                lib: /** @type {any} */ (window).bench.lib,
+                io: /** @type {any} */ (window).bench.io,
+              }),
             throughputOptions("chromium"),
           ),
         };
       }
       if (runtimeWanted("deno")) {
         console.log("throughput: Deno…");
-        runtimes.deno = lastJson(await capture("npx", ["--no-install", "deno", "run", "-A", "--no-check", "--v8-flags=--expose-gc", "bench/deno.js", JSON.stringify(throughputOptions("deno"))], 240_000));
+        runtimes.deno = lastJson(
+          await capture(
+            "npx",
+            [
+              "--no-install",
+              "deno",
+              "run",
+              "-A",
+              "--no-check",
+              "--v8-flags=--expose-gc",
+              "bench/deno.js",
+              JSON.stringify(throughputOptions("deno")),
+            ],
+            240_000,
+          ),
+        );
       }
       if (runtimeWanted("workerd")) {
         console.log("throughput: workerd (Miniflare)…");
@@ -287,7 +369,10 @@ async function main() {
         });
         mf = new Miniflare({ modules: true, scriptPath: path.join(OUT, "worker.js"), compatibilityDate: "2026-04-01" });
         await mf.ready;
-        const response = await mf.dispatchFetch("http://bench.test/", { method: "POST", body: JSON.stringify(throughputOptions("workerd")) });
+        const response = await mf.dispatchFetch("http://bench.test/", {
+          method: "POST",
+          body: JSON.stringify(throughputOptions("workerd")),
+        });
         const workerd = /** @type {{ ok: boolean, error?: string, samples: any[] }} */ (await response.json());
         if (!workerd.ok) throw new Error(`workerd: ${workerd.error}`);
         runtimes.workerd = { runtime: "workerd (Miniflare 4)", samples: workerd.samples };
@@ -327,14 +412,21 @@ async function main() {
       console.log("cpu: Node (fake WebSocket)…");
       const { cpu: samples, wall } = await nodeChild("cpu", PLAN.cpu);
       results.cpu = Object.fromEntries(
-        Object.entries(samples).map(([kind, values]) => [kind, { nsPerEvent: median(values), wallNsPerEvent: median(wall[kind] ?? []), samples: values }]),
+        Object.entries(samples).map(([kind, values]) => [
+          kind,
+          { nsPerEvent: median(values), wallNsPerEvent: median(wall[kind] ?? []), samples: values },
+        ]),
       );
     }
 
     if (wanted("cpu-chromium")) {
       const { count, runs, warmup } = PLAN.cpuChromium;
       console.log(`cpu: Chromium (fake WebSocket, ${runs} rounds × ${count} frames)…`);
-      results.cpuChromium = await cpuChromium(/** @type {import("puppeteer-core").Browser} */ (browser), /** @type {import("puppeteer-core").Page} */ (page), { count, runs, warmup });
+      results.cpuChromium = await cpuChromium(
+        /** @type {import("puppeteer-core").Browser} */ (browser),
+        /** @type {import("puppeteer-core").Page} */ (page),
+        { count, runs, warmup },
+      );
     }
 
     if (wanted("latency")) {
@@ -356,7 +448,11 @@ async function main() {
       const api = median(node["crisp-api"]);
       results.latency = {
         "crisp-rtm (Chromium)": { median: median(chromium), samples: chromium, vsCrispApi: median(chromium) / api },
-        "crisp-rtm (Node)": { median: median(node["crisp-rtm"]), samples: node["crisp-rtm"], vsCrispApi: median(node["crisp-rtm"]) / api },
+        "crisp-rtm (Node)": {
+          median: median(node["crisp-rtm"]),
+          samples: node["crisp-rtm"],
+          vsCrispApi: median(node["crisp-rtm"]) / api,
+        },
         "crisp-api (Node)": { median: api, samples: node["crisp-api"], vsCrispApi: 1 },
       };
     }
@@ -376,16 +472,34 @@ async function main() {
         controlUrl: emu.controlUrl,
         token,
       });
-      results.recovery = Object.fromEntries(Object.entries(samples).map(([kind, values]) => [kind, { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values }]));
+      results.recovery = Object.fromEntries(
+        Object.entries(samples).map(([kind, values]) => [
+          kind,
+          { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values },
+        ]),
+      );
     }
 
     if (wanted("memory")) {
       console.log(`memory: Node (${PLAN.memory.clients} idle clients; ${PLAN.memory.events} events)…`);
-      const memory = await nodeChild("memory", { ...PLAN.memory, restUrl: emu.restUrl, rtmUrl: emu.rtmUrl, controlUrl: emu.controlUrl, token });
+      const memory = await nodeChild("memory", {
+        ...PLAN.memory,
+        restUrl: emu.restUrl,
+        rtmUrl: emu.rtmUrl,
+        controlUrl: emu.controlUrl,
+        token,
+      });
       results.memory = Object.fromEntries(
         Object.entries(memory).map(([kind, { idle, growth, steady }]) => [
           kind,
-          { idlePerClient: median(idle), growthAfterEvents: median(growth), growthNextEvents: median(steady), idleSamples: idle, growthSamples: growth, steadySamples: steady },
+          {
+            idlePerClient: median(idle),
+            growthAfterEvents: median(growth),
+            growthNextEvents: median(steady),
+            idleSamples: idle,
+            growthSamples: growth,
+            steadySamples: steady,
+          },
         ]),
       );
     }
@@ -426,13 +540,16 @@ async function cpuChromium(browser, page, { count, runs, warmup }) {
   const readable = (/** @type {number} */ pid) => existsSync(`/proc/${pid}/schedstat`);
   if (!renderers.some(readable)) {
     // Another PID namespace: the renderers as /proc sees them.
-    renderers = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes("--type=renderer");
-      } catch {
-        return false;
-      }
-    });
+    renderers = readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .map(Number)
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, "utf8").includes("--type=renderer");
+        } catch {
+          return false;
+        }
+      });
   }
   const cpuNs = () =>
     renderers.reduce((sum, pid) => {
@@ -467,7 +584,17 @@ async function cpuChromium(browser, page, { count, runs, warmup }) {
     ...Object.fromEntries(
       Object.entries(samples).map(([kind, { cpu, wall }]) => {
         const figures = clock === "wall" ? wall : cpu;
-        return [kind, { nsPerEvent: median(figures), min: Math.min(...figures), max: Math.max(...figures), wallNsPerEvent: median(wall), samples: figures, wallSamples: wall }];
+        return [
+          kind,
+          {
+            nsPerEvent: median(figures),
+            min: Math.min(...figures),
+            max: Math.max(...figures),
+            wallNsPerEvent: median(wall),
+            samples: figures,
+            wallSamples: wall,
+          },
+        ];
       }),
     ),
   };
@@ -475,35 +602,96 @@ async function cpuChromium(browser, page, { count, runs, warmup }) {
 
 /** Prints every table and the summary. */
 function report() {
-  console.log(`\n## crisp-rtm benchmarks — ${results.date}\n\n${results.machine}; Node ${results.node}${results.chromium ? `; ${results.chromium}` : ""}`);
+  console.log(
+    `\n## crisp-rtm benchmarks — ${results.date}\n\n${results.machine}; Node ${results.node}${results.chromium ? `; ${results.chromium}` : ""}`,
+  );
   /** @type {(string | number)[][]} */
   const summary = [];
   const met = (/** @type {boolean} */ ok) => (ok ? "yes" : "**no**");
 
   if (results.size) {
     const { ours, socketIoClient, ratio: sizeRatio } = results.size;
-    table("Size (min + gzip, level 9)", ["bundle", "min (B)", "gzip (B)", "vs socket.io-client"], [
-      ["crisp-rtm client, file `dist/crisp-rtm.js` (all included)", fixed(ours.min), fixed(ours.gzip), ratio(sizeRatio)],
-      ...(/** @type {const} */ ([
-        ["crisp-rtm client, esbuild `import { CrispRTM }`", "clientImport"],
-        ["crisp-rtm client, esbuild `export *`", "clientAll"],
-        ["crisp-rtm/webhook `dist/webhook.js` (optional entry)", "webhook"],
-        ["crisp-rtm/fetch-websocket (optional entry)", "fetchWebSocket"],
-      ]).map(([label, key]) => [label, fixed(results.size[key].min), fixed(results.size[key].gzip), ratio(results.size[key].gzip / socketIoClient.gzip)])),
-      ['socket.io-client bare `io` (esbuild)', fixed(socketIoClient.min), fixed(socketIoClient.gzip), ratio(1)],
+    table(
+      "Size (min + gzip, level 9)",
+      ["bundle", "min (B)", "gzip (B)", "vs socket.io-client"],
+      [
+        [
+          "crisp-rtm client, file `dist/crisp-rtm.js` (all included)",
+          fixed(ours.min),
+          fixed(ours.gzip),
+          ratio(sizeRatio),
+        ],
+        .../** @type {const} */ ([
+          ["crisp-rtm client, esbuild `import { CrispRTM }`", "clientImport"],
+          ["crisp-rtm client, esbuild `export *`", "clientAll"],
+          ["crisp-rtm/webhook `dist/webhook.js` (optional entry)", "webhook"],
+          ["crisp-rtm/fetch-websocket (optional entry)", "fetchWebSocket"],
+        ]).map(([label, key]) => [
+          label,
+          fixed(results.size[key].min),
+          fixed(results.size[key].gzip),
+          ratio(results.size[key].gzip / socketIoClient.gzip),
+        ]),
+        ["socket.io-client bare `io` (esbuild)", fixed(socketIoClient.min), fixed(socketIoClient.gzip), ratio(1)],
+      ],
+    );
+    summary.push([
+      `size ≤ ${fixed(GOALS.sizeGzip)} B gzip (largest client measure)`,
+      `${fixed(results.size.largest)} B`,
+      met(results.size.largest <= GOALS.sizeGzip),
     ]);
-    summary.push([`size ≤ ${fixed(GOALS.sizeGzip)} B gzip (largest client measure)`, `${fixed(results.size.largest)} B`, met(results.size.largest <= GOALS.sizeGzip)]);
   }
 
   if (results.throughput) {
-    table(`Throughput overview (events/s received and dispatched, medians of ${PLAN.throughput.runs} runs; "paired" = median of the per-round ratios)`, ["runtime", "crisp-rtm", "socket.io-client", "raw WebSocket", "vs socket.io-client", "paired", "vs raw", "paired"], Object.values(results.throughput).map((f) => [f.runtime, fixed(f["crisp-rtm"].median), fixed(f["socket.io-client"].median), fixed(f.raw.median), ratio(f.vsSocketIO), ratio(f.vsSocketIOPaired), ratio(f.vsRaw), ratio(f.vsRawPaired)]));
+    table(
+      `Throughput overview (events/s received and dispatched, medians of ${PLAN.throughput.runs} runs; "paired" = median of the per-round ratios)`,
+      [
+        "runtime",
+        "crisp-rtm",
+        "socket.io-client",
+        "raw WebSocket",
+        "vs socket.io-client",
+        "paired",
+        "vs raw",
+        "paired",
+      ],
+      Object.values(results.throughput).map((f) => [
+        f.runtime,
+        fixed(f["crisp-rtm"].median),
+        fixed(f["socket.io-client"].median),
+        fixed(f.raw.median),
+        ratio(f.vsSocketIO),
+        ratio(f.vsSocketIOPaired),
+        ratio(f.vsRaw),
+        ratio(f.vsRawPaired),
+      ]),
+    );
     for (const [name, figures] of Object.entries(results.throughput)) {
-      table(`Throughput, ${figures.runtime} (events/s, ${figures.count.toLocaleString("en-US")} events per run, median of ${PLAN.throughput.runs})`, ["client", "median", "min", "max", "vs socket.io-client", "vs raw"], ["crisp-rtm", "socket.io-client", "raw"].map((kind) => {
-        const f = figures[kind];
-        return [kind === "raw" ? "raw WebSocket + JSON.parse" : kind, fixed(f.median), fixed(f.min), fixed(f.max), ratio(f.median / figures["socket.io-client"].median), ratio(f.median / figures.raw.median)];
-      }));
-      summary.push([`throughput ${name}: ≥ 1.0× socket.io-client (medians; paired)`, `${ratio(figures.vsSocketIO)}; ${ratio(figures.vsSocketIOPaired)}`, met(figures.vsSocketIO >= GOALS.vsSocketIO && figures.vsSocketIOPaired >= GOALS.vsSocketIO)]);
-      summary.push([`throughput ${name}: ≥ 0.8× raw (medians; paired)`, `${ratio(figures.vsRaw)}; ${ratio(figures.vsRawPaired)}`, met(figures.vsRaw >= GOALS.vsRaw && figures.vsRawPaired >= GOALS.vsRaw)]);
+      table(
+        `Throughput, ${figures.runtime} (events/s, ${figures.count.toLocaleString("en-US")} events per run, median of ${PLAN.throughput.runs})`,
+        ["client", "median", "min", "max", "vs socket.io-client", "vs raw"],
+        ["crisp-rtm", "socket.io-client", "raw"].map((kind) => {
+          const f = figures[kind];
+          return [
+            kind === "raw" ? "raw WebSocket + JSON.parse" : kind,
+            fixed(f.median),
+            fixed(f.min),
+            fixed(f.max),
+            ratio(f.median / figures["socket.io-client"].median),
+            ratio(f.median / figures.raw.median),
+          ];
+        }),
+      );
+      summary.push([
+        `throughput ${name}: ≥ 1.0× socket.io-client (medians; paired)`,
+        `${ratio(figures.vsSocketIO)}; ${ratio(figures.vsSocketIOPaired)}`,
+        met(figures.vsSocketIO >= GOALS.vsSocketIO && figures.vsSocketIOPaired >= GOALS.vsSocketIO),
+      ]);
+      summary.push([
+        `throughput ${name}: ≥ 0.8× raw (medians; paired)`,
+        `${ratio(figures.vsRaw)}; ${ratio(figures.vsRawPaired)}`,
+        met(figures.vsRaw >= GOALS.vsRaw && figures.vsRawPaired >= GOALS.vsRaw),
+      ]);
     }
   }
 
@@ -536,7 +724,17 @@ function report() {
     const cpuClock = f.clock !== "wall";
     table(
       `Client cost without a network (${results.chromium ?? "Chromium"}; a fake WebSocket in the page feeds ${f.count.toLocaleString("en-US")} frames, 64 KiB at a time; ${cpuClock ? "renderer main-thread CPU" : "wall time"}, median of ${PLAN.cpuChromium.runs})`,
-      ["client", "ns per event", "min", "max", ...(cpuClock ? ["wall ns per event"] : []), "events/s (CPU only)", "vs socket.io-client", "paired", "vs raw"],
+      [
+        "client",
+        "ns per event",
+        "min",
+        "max",
+        ...(cpuClock ? ["wall ns per event"] : []),
+        "events/s (CPU only)",
+        "vs socket.io-client",
+        "paired",
+        "vs raw",
+      ],
       ["crisp-rtm", "socket.io-client", "raw"].map((kind) => [
         kind === "raw" ? "raw (JSON.parse only)" : kind,
         fixed(f[kind].nsPerEvent),
@@ -555,7 +753,9 @@ function report() {
     // Next to the real-socket Chromium rows when there are some.
     let at = summary.length;
     for (const [index, row] of summary.entries()) if (String(row[0]).startsWith("throughput chromium:")) at = index + 1;
-    summary.splice(at, 0,
+    summary.splice(
+      at,
+      0,
       [
         "throughput chromium (CPU only): ≥ 1.0× socket.io-client (medians; paired)",
         `${ratio(vsSocketIO)}; ${ratio(vsSocketIOPaired)}`,
@@ -566,25 +766,60 @@ function report() {
   }
 
   if (results.latency) {
-    table(`Connection latency (ms, new client → authenticated, discovery included, median of ${PLAN.latency.runs})`, ["client", "median", "min", "max", "vs crisp-api"], Object.entries(results.latency).map(([name, f]) => [name, fixed(f.median, 1), fixed(Math.min(...f.samples), 1), fixed(Math.max(...f.samples), 1), ratio(f.vsCrispApi)]));
+    table(
+      `Connection latency (ms, new client → authenticated, discovery included, median of ${PLAN.latency.runs})`,
+      ["client", "median", "min", "max", "vs crisp-api"],
+      Object.entries(results.latency).map(([name, f]) => [
+        name,
+        fixed(f.median, 1),
+        fixed(Math.min(...f.samples), 1),
+        fixed(Math.max(...f.samples), 1),
+        ratio(f.vsCrispApi),
+      ]),
+    );
     for (const name of ["crisp-rtm (Chromium)", "crisp-rtm (Node)"]) {
       const f = results.latency[name];
-      summary.push([`latency ${name}: ≤ 0.25× crisp-api`, ratio(f.vsCrispApi), met(f.vsCrispApi <= GOALS.latencyVsCrispApi)]);
+      summary.push([
+        `latency ${name}: ≤ 0.25× crisp-api`,
+        ratio(f.vsCrispApi),
+        met(f.vsCrispApi <= GOALS.latencyVsCrispApi),
+      ]);
     }
   }
 
   if (results.recovery) {
-    table(`Recovery (ms, RTM restart with ${PLAN.recovery.downMs} ms down → next delivered event, Node)`, ["client", "median", "min", "max", "runs"], Object.entries(results.recovery).map(([kind, f]) => [kind, fixed(f.median), fixed(f.min), fixed(f.max), f.samples.length]));
+    table(
+      `Recovery (ms, RTM restart with ${PLAN.recovery.downMs} ms down → next delivered event, Node)`,
+      ["client", "median", "min", "max", "runs"],
+      Object.entries(results.recovery).map(([kind, f]) => [
+        kind,
+        fixed(f.median),
+        fixed(f.min),
+        fixed(f.max),
+        f.samples.length,
+      ]),
+    );
     const ours = results.recovery["crisp-rtm"];
-    if (ours) summary.push(["recovery ≤ 1,500 ms median", `${fixed(ours.median)} ms`, met(ours.median <= GOALS.recoveryMs)]);
+    if (ours)
+      summary.push(["recovery ≤ 1,500 ms median", `${fixed(ours.median)} ms`, met(ours.median <= GOALS.recoveryMs)]);
   }
 
   if (results.memory) {
     const events = PLAN.memory.events.toLocaleString("en-US");
     table(
       `Memory (Node JS heap after gc, medians of ${PLAN.memory.runs})`,
-      ["client", `per idle client (${PLAN.memory.clients} connected)`, `growth after its first ${events} events`, `growth over the next ${events}`],
-      Object.entries(results.memory).map(([kind, f]) => [kind, `${fixed(f.idlePerClient / 1024, 1)} KB`, `${fixed(f.growthAfterEvents / 1024, 1)} KB`, `${fixed(f.growthNextEvents / 1024, 1)} KB`]),
+      [
+        "client",
+        `per idle client (${PLAN.memory.clients} connected)`,
+        `growth after its first ${events} events`,
+        `growth over the next ${events}`,
+      ],
+      Object.entries(results.memory).map(([kind, f]) => [
+        kind,
+        `${fixed(f.idlePerClient / 1024, 1)} KB`,
+        `${fixed(f.growthAfterEvents / 1024, 1)} KB`,
+        `${fixed(f.growthNextEvents / 1024, 1)} KB`,
+      ]),
     );
   }
 
@@ -593,5 +828,8 @@ function report() {
 
 await main();
 // Issue 19's recovery over REST (bench/recovery-rest.mjs): requests and time to read back missed messages.
-if (wanted("recovery-rest")) (await import("./recovery-rest.mjs")).printRecoveryRest(await (await import("./recovery-rest.mjs")).benchRecoveryRest({ runs: quick ? 2 : 5 }));
+if (wanted("recovery-rest"))
+  (await import("./recovery-rest.mjs")).printRecoveryRest(
+    await (await import("./recovery-rest.mjs")).benchRecoveryRest({ runs: quick ? 2 : 5 }),
+  );
 process.exit(0);

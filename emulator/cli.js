@@ -42,7 +42,8 @@ Options:
 function number(value, name) {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || value.trim() === "") throw new TypeError(`--${name} expects a number, got "${value}"`);
+  if (!Number.isFinite(parsed) || value.trim() === "")
+    throw new TypeError(`--${name} expects a number, got "${value}"`);
   return parsed;
 }
 
@@ -58,12 +59,23 @@ async function readTokens(path) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      tls: { type: "boolean" }, host: { type: "string" }, "rest-port": { type: "string" },
-      "rtm-port": { type: "string" }, rate: { type: "string" }, seed: { type: "string" },
-      tokens: { type: "string" }, "auth-timeout": { type: "string" }, limit: { type: "string" },
-      "limit-mode": { type: "string" }, "ping-interval": { type: "string" }, "ping-timeout": { type: "string" },
-      "rtm-path": { type: "string" }, "cert-dir": { type: "string" }, log: { type: "boolean" },
-      "any-port": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      tls: { type: "boolean" },
+      host: { type: "string" },
+      "rest-port": { type: "string" },
+      "rtm-port": { type: "string" },
+      rate: { type: "string" },
+      seed: { type: "string" },
+      tokens: { type: "string" },
+      "auth-timeout": { type: "string" },
+      limit: { type: "string" },
+      "limit-mode": { type: "string" },
+      "ping-interval": { type: "string" },
+      "ping-timeout": { type: "string" },
+      "rtm-path": { type: "string" },
+      "cert-dir": { type: "string" },
+      log: { type: "boolean" },
+      "any-port": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -94,31 +106,44 @@ async function main() {
 
   const emu = await startEmulator(options);
   const info = {
-    restUrl: emu.restUrl, rtmUrl: emu.rtmUrl, controlUrl: emu.controlUrl,
+    restUrl: emu.restUrl,
+    rtmUrl: emu.rtmUrl,
+    controlUrl: emu.controlUrl,
     tokens: emu.tokens.map(({ identifier, key, websites, tier }) => ({ identifier, key, websites, tier })),
     ...(emu.certs ? { caPath: emu.certs.caPath } : {}),
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);
-  process.stderr.write([
-    "Crisp RTM emulator running",
-    `  REST     ${emu.restUrl}`,
-    `  RTM      ${emu.rtmUrl}`,
-    `  control  ${emu.controlUrl}/state`,
-    ...(emu.certs ? [`  CA       ${emu.certs.caPath}`] : []),
-    ...emu.tokens.map((t) => `  token    ${t.identifier} (${t.tier}) websites ${t.websites.join(", ")}`),
-    `  traffic  ${rate} generated events per second${rate === 0 ? "" : " (--rate 0: none)"}`,
-    "For the examples of demo/examples (README, \"Runnable examples\"):",
-    ...(emu.tokens[0] ? [`  export CRISP_IDENTIFIER=${emu.tokens[0].identifier} CRISP_KEY=${emu.tokens[0].key} CRISP_REST_BASE=${emu.restUrl}`] : []),
-    ...(emu.certs ? [`  export NODE_EXTRA_CA_CERTS=${emu.certs.caPath}   # Node, wrangler; Deno: --cert ${emu.certs.caPath}`] : []),
-    "Press Ctrl+C to stop.",
-    "",
-  ].join("\n"));
+  process.stderr.write(
+    [
+      "Crisp RTM emulator running",
+      `  REST     ${emu.restUrl}`,
+      `  RTM      ${emu.rtmUrl}`,
+      `  control  ${emu.controlUrl}/state`,
+      ...(emu.certs ? [`  CA       ${emu.certs.caPath}`] : []),
+      ...emu.tokens.map((t) => `  token    ${t.identifier} (${t.tier}) websites ${t.websites.join(", ")}`),
+      `  traffic  ${rate} generated events per second${rate === 0 ? "" : " (--rate 0: none)"}`,
+      'For the examples of demo/examples (README, "Runnable examples"):',
+      ...(emu.tokens[0]
+        ? [
+            `  export CRISP_IDENTIFIER=${emu.tokens[0].identifier} CRISP_KEY=${emu.tokens[0].key} CRISP_REST_BASE=${emu.restUrl}`,
+          ]
+        : []),
+      ...(emu.certs
+        ? [`  export NODE_EXTRA_CA_CERTS=${emu.certs.caPath}   # Node, wrangler; Deno: --cert ${emu.certs.caPath}`]
+        : []),
+      "Press Ctrl+C to stop.",
+      "",
+    ].join("\n"),
+  );
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    emu.close().then(() => process.exit(0), () => process.exit(1));
+    emu.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -126,7 +151,9 @@ async function main() {
 
 main().catch((error) => {
   if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
-    process.stderr.write(`crisp-rtm emulator: ${error.message}. Is another emulator (or npm start) running? Stop it, or pass --any-port or --rest-port/--rtm-port.\n`);
+    process.stderr.write(
+      `crisp-rtm emulator: ${error.message}. Is another emulator (or npm start) running? Stop it, or pass --any-port or --rest-port/--rtm-port.\n`,
+    );
     process.exit(2);
   }
   process.stderr.write(`crisp-rtm emulator: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);

@@ -48,7 +48,9 @@ export const CONTROL_ROUTES = Object.freeze({
 export async function handleControl(control, req, res, url) {
   const name = url.pathname.slice(CONTROL_PREFIX.length).replace(/^\/+|\/+$/g, "");
   if (name === "" && req.method === "GET") {
-    sendJson(res, 200, { routes: Object.keys(CONTROL_ROUTES).map((r) => `${r === "state" ? "GET" : "POST"} ${CONTROL_PREFIX}/${r}`) });
+    sendJson(res, 200, {
+      routes: Object.keys(CONTROL_ROUTES).map((r) => `${r === "state" ? "GET" : "POST"} ${CONTROL_PREFIX}/${r}`),
+    });
     return;
   }
   const method = Object.hasOwn(CONTROL_ROUTES, name) ? CONTROL_ROUTES[name] : undefined;
@@ -58,7 +60,12 @@ export async function handleControl(control, req, res, url) {
   }
   const expected = name === "state" ? "GET" : "POST";
   if (req.method !== expected) {
-    sendJson(res, 405, { error: "method_not_allowed", message: `use ${expected} ${url.pathname}` }, { Allow: `${expected}, OPTIONS` });
+    sendJson(
+      res,
+      405,
+      { error: "method_not_allowed", message: `use ${expected} ${url.pathname}` },
+      { Allow: `${expected}, OPTIONS` },
+    );
     return;
   }
   try {

@@ -3,7 +3,7 @@
  * The control operations (state, injection, faults), shared by `emu.control` and the control
  * HTTP API. Each method takes the JSON body of its HTTP route and resolves with its JSON answer.
  */
-import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep, setImmediate as yieldToLoop } from "node:timers/promises";
 import { MESSAGE_EVENTS, samplePayload } from "./payloads.js";
 import { REST_MODES } from "./rest.js";
 import { controlWebhook } from "./webhooks.js";
@@ -206,7 +206,7 @@ export class Control {
     const intervalMs = integer(args.intervalMs, "intervalMs", 0, 60000);
     const yieldEvery = integer(args.yieldEvery, "yieldEvery", 500, 100000) || 500;
     const owner = token === null ? this.#deps.registry.list()[0] : this.#deps.registry.get(token);
-    const websiteId = website === undefined ? owner?.websites[0] ?? null : website;
+    const websiteId = website === undefined ? (owner?.websites[0] ?? null) : website;
     const started = Date.now();
     let delivered = 0;
     let sent = 0;
@@ -222,7 +222,8 @@ export class Control {
       sent += 1;
       firstFingerprint ??= prepared.payload.fingerprint ?? null;
       lastFingerprint = prepared.payload.fingerprint ?? null;
-      if (intervalMs > 0 && i < count - 1) await sleep(intervalMs, undefined, { signal: this.#deps.closed }).catch(() => {});
+      if (intervalMs > 0 && i < count - 1)
+        await sleep(intervalMs, undefined, { signal: this.#deps.closed }).catch(() => {});
       else if (i % yieldEvery === yieldEvery - 1) await yieldToLoop();
     }
     return { sent, delivered, firstFingerprint, lastFingerprint, elapsedMs: Date.now() - started };
@@ -280,8 +281,9 @@ export class Control {
    * @param {string | null | { message?: string | null }} body
    */
   async middlewareError(body) {
-    const message = typeof body === "string" || body === null ? body : objectArg(body).message ?? null;
-    if (message !== null && typeof message !== "string") throw new ControlError("middlewareError: message must be a string or null");
+    const message = typeof body === "string" || body === null ? body : (objectArg(body).message ?? null);
+    if (message !== null && typeof message !== "string")
+      throw new ControlError("middlewareError: message must be a string or null");
     this.#deps.rtm.faults.middlewareError = message;
     return { middlewareError: message };
   }
@@ -380,7 +382,8 @@ export class Control {
       connectionLimit: integer(args.connectionLimit, "connectionLimit", config.connectionLimit),
       limitMode: args.limitMode ?? config.limitMode,
     };
-    if (next.limitMode !== "kick" && next.limitMode !== "silent") throw new ControlError('limitMode must be "kick" or "silent"');
+    if (next.limitMode !== "kick" && next.limitMode !== "silent")
+      throw new ControlError('limitMode must be "kick" or "silent"');
     Object.assign(config, next);
     return { ...config };
   }
@@ -406,7 +409,12 @@ export class Control {
     for (const website of token.websites.filter((w) => !before.includes(w))) {
       if (token.tier !== "plugin") break;
       const payload = { website_id: website, plugin_id: "emulator-plugin", subscribed: true };
-      notified += this.#deps.rtm.deliver({ name: "plugin:subscription:updated", payload, websiteId: null, token: identifier });
+      notified += this.#deps.rtm.deliver({
+        name: "plugin:subscription:updated",
+        payload,
+        websiteId: null,
+        token: identifier,
+      });
     }
     return { identifier, websites: [...token.websites], tier: token.tier, notified };
   }
@@ -421,7 +429,8 @@ export class Control {
     const { identifier, revoked = true } = objectArg(body);
     if (typeof identifier !== "string" || identifier === "") throw new ControlError("revoke: identifier is required");
     if (typeof revoked !== "boolean") throw new ControlError('revoke: "revoked" must be a boolean');
-    if (this.#deps.registry.setRevoked(identifier, revoked) === null) throw new ControlError(`unknown token ${identifier}`, 404);
+    if (this.#deps.registry.setRevoked(identifier, revoked) === null)
+      throw new ControlError(`unknown token ${identifier}`, 404);
     return { identifier, revoked };
   }
 

@@ -55,8 +55,14 @@ export class History {
       const user = /** @type {{ nickname?: unknown }} */ (payload.user ?? {});
       entry = {
         conversation: {
-          session_id: sessionId, website_id: websiteId, state: "pending", last_message: "", created_at: timestamp,
-          updated_at: timestamp, waiting_since: timestamp, meta: { nickname: typeof user.nickname === "string" ? user.nickname : "visitor" },
+          session_id: sessionId,
+          website_id: websiteId,
+          state: "pending",
+          last_message: "",
+          created_at: timestamp,
+          updated_at: timestamp,
+          waiting_since: timestamp,
+          meta: { nickname: typeof user.nickname === "string" ? user.nickname : "visitor" },
         },
         messages: [],
       };
@@ -103,9 +109,12 @@ export class History {
     const before = query.get("timestamp_before");
     const time = (/** @type {Record<string, unknown>} */ message) => /** @type {number} */ (message.timestamp);
     const ordered = [...entry.messages].sort((a, b) => time(a) - time(b));
-    const page = after !== null
-      ? ordered.filter((message) => time(message) > Number(after)).slice(0, MESSAGES_PAGE)
-      : (before !== null ? ordered.filter((message) => time(message) < Number(before)) : ordered).slice(-MESSAGES_PAGE);
+    const page =
+      after !== null
+        ? ordered.filter((message) => time(message) > Number(after)).slice(0, MESSAGES_PAGE)
+        : (before !== null ? ordered.filter((message) => time(message) < Number(before)) : ordered).slice(
+            -MESSAGES_PAGE,
+          );
     return page.map((message) => structuredClone(message));
   }
 }

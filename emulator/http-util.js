@@ -20,7 +20,8 @@ export const CORS_HEADERS = Object.freeze({
 export function sendJson(res, status, body, headers = {}) {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    ...CORS_HEADERS, ...headers,
+    ...CORS_HEADERS,
+    ...headers,
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(text),
     "Cache-Control": "no-store",

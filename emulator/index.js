@@ -4,8 +4,8 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
-import { CONTROL_PREFIX, handleControl } from "./control-http.js";
 import { Control } from "./control.js";
+import { CONTROL_PREFIX, handleControl } from "./control-http.js";
 import { Fingerprints } from "./fingerprints.js";
 import { History } from "./history.js";
 import { CORS_HEADERS, sendJson } from "./http-util.js";
@@ -18,11 +18,11 @@ import { ensureCerts } from "./tls.js";
 import { TokenRegistry } from "./tokens.js";
 import { TrafficGenerator } from "./traffic.js";
 
-export { DEFAULT_TOKENS } from "./options.js";
 export { EVENT_NAMES, eventsForTier, isKnownEvent, tierAllows } from "./catalog.js";
-export { REST_MODES } from "./rest.js";
-export { CONTROL_ROUTES } from "./control-http.js";
 export { ControlError } from "./control.js";
+export { CONTROL_ROUTES } from "./control-http.js";
+export { DEFAULT_TOKENS } from "./options.js";
+export { REST_MODES } from "./rest.js";
 
 /** @typedef {import("./options.js").EmulatorOptions} EmulatorOptions */
 /** @typedef {import("./options.js").TokenSpec} TokenSpec */
@@ -126,8 +126,10 @@ export async function startEmulator(options = {}) {
   const fingerprints = new Fingerprints(opts.fingerprintStart);
   const history = new History();
   const config = {
-    authTimeoutMs: opts.authTimeoutMs, unauthorizedDelayMs: opts.unauthorizedDelayMs,
-    connectionLimit: opts.connectionLimit, limitMode: opts.limitMode,
+    authTimeoutMs: opts.authTimeoutMs,
+    unauthorizedDelayMs: opts.unauthorizedDelayMs,
+    connectionLimit: opts.connectionLimit,
+    limitMode: opts.limitMode,
   };
   const closing = new AbortController();
   /** @type {(() => Promise<void>)[]} */
@@ -142,14 +144,24 @@ export async function startEmulator(options = {}) {
     let proxyRef = null;
     const rtm = new RtmServer({
       paths: opts.rescuePath === null ? [opts.rtmPath] : [opts.rtmPath, opts.rescuePath],
-      pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, config, registry, journal, history, log,
+      pingInterval: opts.pingInterval,
+      pingTimeout: opts.pingTimeout,
+      config,
+      registry,
+      journal,
+      history,
+      log,
       clientAddress: (port) => proxyRef?.clientAddress(port) ?? null,
     });
     const upstreamPort = await rtm.listen();
     closers.push(() => rtm.close());
 
     const proxy = new TcpProxy({
-      host: opts.host, port: opts.rtmPort, upstreamPort, log, onConnection: () => journal.tcp(),
+      host: opts.host,
+      port: opts.rtmPort,
+      upstreamPort,
+      log,
+      onConnection: () => journal.tcp(),
       secureContext: certs ? tls.createSecureContext({ key: certs.key, cert: certs.cert }) : null,
     });
     proxyRef = proxy;
@@ -166,7 +178,9 @@ export async function startEmulator(options = {}) {
     };
 
     const traffic = new TrafficGenerator({
-      seed: opts.traffic.seed, websites: () => registry.allWebsites(), fingerprints,
+      seed: opts.traffic.seed,
+      websites: () => registry.allWebsites(),
+      fingerprints,
       deliver: (event) => rtm.deliver(event),
     });
     closers.push(async () => traffic.stop());
@@ -174,7 +188,16 @@ export async function startEmulator(options = {}) {
     const restFaults = new RestFaults();
     const rest = new RestRoutes({ registry, journal, history, faults: restFaults, urls, log });
     const control = new Control({
-      rtm, proxy, rest, restFaults, registry, journal, fingerprints, traffic, config, closed: closing.signal,
+      rtm,
+      proxy,
+      rest,
+      restFaults,
+      registry,
+      journal,
+      fingerprints,
+      traffic,
+      config,
+      closed: closing.signal,
       initial: { config: { ...config }, trafficRate: opts.traffic.rate, trafficSeed: opts.traffic.seed },
     });
 
@@ -204,7 +227,12 @@ export async function startEmulator(options = {}) {
 
     traffic.configure(opts.traffic.rate);
     const base = `${scheme}://${host}:${restPort}`;
-    log(`REST ${base}/v1, control ${base}${CONTROL_PREFIX}, RTM ${urls.rtmUrl}; tokens ${registry.list().map((t) => t.identifier).join(", ")}`);
+    log(
+      `REST ${base}/v1, control ${base}${CONTROL_PREFIX}, RTM ${urls.rtmUrl}; tokens ${registry
+        .list()
+        .map((t) => t.identifier)
+        .join(", ")}`,
+    );
 
     /** @type {Promise<void> | null} */
     let closed = null;

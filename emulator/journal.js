@@ -66,9 +66,19 @@ export const TCP_LOG_LIMIT = 20000;
 /** @returns {Counters} */
 function zeroCounters() {
   return {
-    restRequests: 0, tcpConnections: 0, handshakes: 0, namespaceConnects: 0, authentications: 0,
-    authenticated: 0, unauthorized: 0, authTimeouts: 0, kicked: 0, binds: 0, delivered: 0,
-    pingTimeouts: 0, peakSessions: 0,
+    restRequests: 0,
+    tcpConnections: 0,
+    handshakes: 0,
+    namespaceConnects: 0,
+    authentications: 0,
+    authenticated: 0,
+    unauthorized: 0,
+    authTimeouts: 0,
+    kicked: 0,
+    binds: 0,
+    delivered: 0,
+    pingTimeouts: 0,
+    peakSessions: 0,
   };
 }
 

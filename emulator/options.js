@@ -1,7 +1,8 @@
 // @ts-check
 /** Emulator options: defaults, validation and the demo tokens. */
-import { fileURLToPath } from "node:url";
+
 import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { TIERS } from "./catalog.js";
 
 /** @typedef {import("./catalog.js").Tier} Tier */

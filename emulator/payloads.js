@@ -116,10 +116,18 @@ export function samplePayload(event, websiteId, index) {
   if (MESSAGE_EVENTS.has(event)) {
     const from = event === "message:send" ? "user" : "operator";
     return {
-      website_id: websiteId, session_id: sessionId, type: "text", from, origin: "chat",
+      website_id: websiteId,
+      session_id: sessionId,
+      type: "text",
+      from,
+      origin: "chat",
       content: `flood message #${index}`,
-      user: from === "user" ? { nickname: "Flood Visitor", user_id: sessionId } : { nickname: "Flood Operator", user_id: "00000000-0000-4000-8000-00000000f100" },
-      stamped: true, mentions: [],
+      user:
+        from === "user"
+          ? { nickname: "Flood Visitor", user_id: sessionId }
+          : { nickname: "Flood Operator", user_id: "00000000-0000-4000-8000-00000000f100" },
+      stamped: true,
+      mentions: [],
     };
   }
   return websiteId === null ? {} : { website_id: websiteId, session_id: sessionId };

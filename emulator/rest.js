@@ -18,9 +18,20 @@ import { CORS_HEADERS, sendJson } from "./http-util.js";
  */
 
 /** Every REST fault mode. */
-export const REST_MODES = Object.freeze(/** @type {RestMode[]} */ ([
-  "ok", "401", "403", "429", "500", "503", "timeout", "invalid-json", "missing-app", "rescue",
-]));
+export const REST_MODES = Object.freeze(
+  /** @type {RestMode[]} */ ([
+    "ok",
+    "401",
+    "403",
+    "429",
+    "500",
+    "503",
+    "timeout",
+    "invalid-json",
+    "missing-app",
+    "rescue",
+  ]),
+);
 
 /** Modes that replace a successful answer (applied only to requests that would succeed). */
 const SUCCESS_MODES = new Set(["missing-app", "rescue"]);
@@ -106,15 +117,32 @@ function basicCredentials(header) {
 function matchRoute(pathname) {
   const part = (/** @type {string | undefined} */ value) => decodeURIComponent(value ?? "");
   const tierRoute = /^\/v1\/(plugin|user)\/connect\/endpoints\/?$/.exec(pathname);
-  if (tierRoute) return { kind: "endpoints", tier: /** @type {"plugin" | "user"} */ (tierRoute[1]), websiteId: null, page: 1, sessionId: null };
+  if (tierRoute)
+    return {
+      kind: "endpoints",
+      tier: /** @type {"plugin" | "user"} */ (tierRoute[1]),
+      websiteId: null,
+      page: 1,
+      sessionId: null,
+    };
   const websiteRoute = /^\/v1\/website\/([^/]+)\/connect\/endpoints\/?$/.exec(pathname);
-  if (websiteRoute) return { kind: "endpoints", tier: "website", websiteId: part(websiteRoute[1]), page: 1, sessionId: null };
+  if (websiteRoute)
+    return { kind: "endpoints", tier: "website", websiteId: part(websiteRoute[1]), page: 1, sessionId: null };
   const websites = /^\/v1\/plugin\/connect\/websites\/all\/([1-9]\d{0,5})\/?$/.exec(pathname);
-  if (websites) return { kind: "websites", tier: "plugin", websiteId: null, page: Number(websites[1]), sessionId: null };
+  if (websites)
+    return { kind: "websites", tier: "plugin", websiteId: null, page: Number(websites[1]), sessionId: null };
   const conversations = /^\/v1\/website\/([^/]+)\/conversations\/([1-9]\d{0,5})\/?$/.exec(pathname);
-  if (conversations) return { kind: "conversations", tier: "website", websiteId: part(conversations[1]), page: Number(conversations[2]), sessionId: null };
+  if (conversations)
+    return {
+      kind: "conversations",
+      tier: "website",
+      websiteId: part(conversations[1]),
+      page: Number(conversations[2]),
+      sessionId: null,
+    };
   const messages = /^\/v1\/website\/([^/]+)\/conversation\/([^/]+)\/messages\/?$/.exec(pathname);
-  if (messages) return { kind: "messages", tier: "website", websiteId: part(messages[1]), page: 1, sessionId: part(messages[2]) };
+  if (messages)
+    return { kind: "messages", tier: "website", websiteId: part(messages[1]), page: 1, sessionId: part(messages[2]) };
   return null;
 }
 
@@ -153,8 +181,14 @@ export class RestRoutes {
     const credentials = basicCredentials(req.headers.authorization);
     /** @type {RestRecord} */
     const record = {
-      at: Date.now(), method: req.method ?? "", path: url.pathname, route: route === null ? null : route.kind === "endpoints" ? route.tier : route.kind, tier,
-      identifier: credentials?.identifier ?? null, status: null, fault: null,
+      at: Date.now(),
+      method: req.method ?? "",
+      path: url.pathname,
+      route: route === null ? null : route.kind === "endpoints" ? route.tier : route.kind,
+      tier,
+      identifier: credentials?.identifier ?? null,
+      status: null,
+      fault: null,
     };
     /**
      * @param {number} status
@@ -164,12 +198,16 @@ export class RestRoutes {
     const answer = (status, body, headers) => {
       record.status = status;
       this.journal.rest(record);
-      this.log(`rest ${record.method} ${record.path} tier=${tier ?? "-"} id=${record.identifier ?? "-"} → ${status}${record.fault ? ` (fault ${record.fault})` : ""}`);
+      this.log(
+        `rest ${record.method} ${record.path} tier=${tier ?? "-"} id=${record.identifier ?? "-"} → ${status}${record.fault ? ` (fault ${record.fault})` : ""}`,
+      );
       sendJson(res, status, body, headers);
     };
     /** @param {number} status @param {string} reason @param {Record<string, string>} [headers] */
     const fail = (status, reason, headers) => {
-      const echo = this.faults.echoCredentials ? ` (${req.headers.authorization} = ${credentials?.identifier}:${credentials?.key})` : "";
+      const echo = this.faults.echoCredentials
+        ? ` (${req.headers.authorization} = ${credentials?.identifier}:${credentials?.key})`
+        : "";
       answer(status, { error: true, reason: reason + echo, data: {} }, headers);
     };
 
@@ -190,7 +228,11 @@ export class RestRoutes {
     record.fault = success;
     if (success === "missing-app") return answer(200, { error: false, reason: "resolved", data: { socket: {} } });
     if (success === "rescue") {
-      return answer(200, { error: false, reason: "resolved", data: { socket: { app: this.urls.deadUrl }, rescue: { socket: { app: this.urls.rtmUrl } } } });
+      return answer(200, {
+        error: false,
+        reason: "resolved",
+        data: { socket: { app: this.urls.deadUrl }, rescue: { socket: { app: this.urls.rtmUrl } } },
+      });
     }
     /** @type {Record<string, unknown>} */
     const data = { socket: { app: this.urls.rtmUrl } };
@@ -210,7 +252,9 @@ export class RestRoutes {
     /** @type {unknown[] | null} */
     let data;
     if (route.kind === "websites") {
-      data = token.websites.slice((route.page - 1) * WEBSITES_PAGE, route.page * WEBSITES_PAGE).map((id) => ({ website_id: id, settings: {} }));
+      data = token.websites
+        .slice((route.page - 1) * WEBSITES_PAGE, route.page * WEBSITES_PAGE)
+        .map((id) => ({ website_id: id, settings: {} }));
     } else if (route.kind === "conversations") {
       data = this.history.conversationsPage(websiteId, route.page, query);
     } else {

@@ -164,9 +164,17 @@ export class RtmServer {
   onConnection(socket) {
     /** @type {Conn} */
     const conn = {
-      socket, token: null, authenticated: false, silenced: false, events: [], rooms: [],
+      socket,
+      token: null,
+      authenticated: false,
+      silenced: false,
+      events: [],
+      rooms: [],
       remoteAddress: this.clientAddress(socket.request.socket.remotePort) ?? socket.handshake.address,
-      connectedAt: Date.now(), authenticatedAt: null, deadline: null, hangup: null,
+      connectedAt: Date.now(),
+      authenticatedAt: null,
+      deadline: null,
+      hangup: null,
     };
     this.conns.set(socket.id, conn);
     if (this.config.authTimeoutMs > 0) {
@@ -201,8 +209,13 @@ export class RtmServer {
     const token = this.registry.verify(payload.username, payload.password);
     /** @type {Omit<AuthRecord, "result">} */
     const record = {
-      at: Date.now(), socketId: conn.socket.id, username, tier: payload.tier, events: payload.events,
-      rooms: payload.rooms, passwordMatched: token !== null,
+      at: Date.now(),
+      socketId: conn.socket.id,
+      username,
+      tier: payload.tier,
+      events: payload.events,
+      rooms: payload.rooms,
+      passwordMatched: token !== null,
     };
     if (this.faults.ignoreAuth) {
       this.journal.auth({ ...record, result: "ignored" });
@@ -243,7 +256,9 @@ export class RtmServer {
     conn.rooms = rooms ?? [...token.websites];
     this.journal.count("authenticated");
     this.journal.auth({ ...record, result: conn.silenced ? "silenced" : "authenticated" });
-    this.log(`rtm ${conn.socket.id}: authenticated as ${token.identifier}${conn.silenced ? " (silenced: over the limit)" : ""}`);
+    this.log(
+      `rtm ${conn.socket.id}: authenticated as ${token.identifier}${conn.silenced ? " (silenced: over the limit)" : ""}`,
+    );
     conn.socket.emit("authenticated", true);
   }
 
@@ -274,7 +289,13 @@ export class RtmServer {
     const payload = asObject(raw);
     const events = stringList(payload.events);
     const rooms = stringList(payload.rooms);
-    const base = { at: Date.now(), socketId: conn.socket.id, token: conn.token?.identifier ?? null, kind, payload: { events: payload.events, rooms: payload.rooms } };
+    const base = {
+      at: Date.now(),
+      socketId: conn.socket.id,
+      token: conn.token?.identifier ?? null,
+      kind,
+      payload: { events: payload.events, rooms: payload.rooms },
+    };
     const token = conn.token;
     if (!conn.authenticated || token === null || events === null || rooms === null) {
       this.journal.bind({ ...base, accepted: false });
@@ -293,7 +314,9 @@ export class RtmServer {
       if (events !== undefined) conn.events = conn.events.filter((e) => !events.includes(e));
       if (rooms !== undefined) conn.rooms = conn.rooms.filter((r) => !rooms.includes(r));
     }
-    this.journal.bind(rejectedRooms.length > 0 ? { ...base, accepted: true, rejectedRooms } : { ...base, accepted: true });
+    this.journal.bind(
+      rejectedRooms.length > 0 ? { ...base, accepted: true, rejectedRooms } : { ...base, accepted: true },
+    );
   }
 
   /**
@@ -309,14 +332,24 @@ export class RtmServer {
       if (!conn.authenticated || conn.silenced || token === null) continue;
       if (event.token !== null && token.identifier !== event.token) continue;
       if (!tierAllows(token.tier, event.name) || !conn.events.includes(event.name)) continue;
-      if (event.websiteId !== null && (!this.registry.owns(token, event.websiteId) || !conn.rooms.includes(event.websiteId))) continue;
+      if (
+        event.websiteId !== null &&
+        (!this.registry.owns(token, event.websiteId) || !conn.rooms.includes(event.websiteId))
+      )
+        continue;
       conn.socket.emit(event.name, event.payload);
       delivered += 1;
     }
     this.journal.count("delivered", delivered);
     if (delivered > 0) {
       const fingerprint = /** @type {Record<string, unknown>} */ (event.payload).fingerprint;
-      this.journal.emitted({ at: Date.now(), name: event.name, websiteId: event.websiteId, fingerprint: fingerprint ?? null, delivered });
+      this.journal.emitted({
+        at: Date.now(),
+        name: event.name,
+        websiteId: event.websiteId,
+        fingerprint: fingerprint ?? null,
+        delivered,
+      });
     }
     return delivered;
   }
@@ -371,9 +404,15 @@ export class RtmServer {
   /** @returns {ConnectionState[]} */
   connections() {
     return [...this.conns.values()].map((c) => ({
-      id: c.socket.id, token: c.token?.identifier ?? null, authenticated: c.authenticated, silenced: c.silenced,
-      events: [...c.events], rooms: [...c.rooms], remoteAddress: c.remoteAddress,
-      connectedAt: c.connectedAt, authenticatedAt: c.authenticatedAt,
+      id: c.socket.id,
+      token: c.token?.identifier ?? null,
+      authenticated: c.authenticated,
+      silenced: c.silenced,
+      events: [...c.events],
+      rooms: [...c.rooms],
+      remoteAddress: c.remoteAddress,
+      connectedAt: c.connectedAt,
+      authenticatedAt: c.authenticatedAt,
     }));
   }
 

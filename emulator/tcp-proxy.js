@@ -5,8 +5,8 @@
  * refuse).
  */
 import net from "node:net";
-import tls from "node:tls";
 import { setTimeout as sleep } from "node:timers/promises";
+import tls from "node:tls";
 
 /** @typedef {"off" | "reset"} RefuseMode */
 
@@ -168,7 +168,7 @@ export class TcpProxy {
    * @param {number | undefined} upstreamLocalPort
    */
   clientAddress(upstreamLocalPort) {
-    return upstreamLocalPort === undefined ? null : this.addresses.get(upstreamLocalPort) ?? null;
+    return upstreamLocalPort === undefined ? null : (this.addresses.get(upstreamLocalPort) ?? null);
   }
 
   /** Destroys every client connection now; returns how many. */

@@ -1,6 +1,6 @@
 // @ts-check
 /** Test certificates: a small local CA and a `localhost` certificate signed by it. */
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -26,20 +26,33 @@ const SAN = ["DNS:localhost", "IP Address:127.0.0.1", "IP Address:0:0:0:0:0:0:0:
 async function generateCerts() {
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const ca = await generate([{ name: "commonName", value: "crisp-rtm emulator local CA" }], {
-    keyType: "ec", algorithm: "sha256", notBeforeDate, notAfterDate: new Date(Date.now() + 3650 * DAY_MS),
+    keyType: "ec",
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate: new Date(Date.now() + 3650 * DAY_MS),
     extensions: [
       { name: "basicConstraints", cA: true, pathLenConstraint: 0, critical: true },
       { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
   const leaf = await generate([{ name: "commonName", value: "localhost" }], {
-    keyType: "ec", algorithm: "sha256", notBeforeDate, notAfterDate: new Date(Date.now() + 365 * DAY_MS),
+    keyType: "ec",
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate: new Date(Date.now() + 365 * DAY_MS),
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
     ],
   });
   return { ca: ca.cert, caKey: ca.private, cert: leaf.cert, key: leaf.private };
@@ -55,11 +68,17 @@ function stillValid({ ca, cert, key }) {
     const leaf = new X509Certificate(cert);
     const horizon = Date.now() + DAY_MS;
     const san = leaf.subjectAltName ?? "";
-    return caCert.ca && !leaf.ca && leaf.checkIssued(caCert) && leaf.verify(caCert.publicKey)
-      && leaf.checkPrivateKey(createPrivateKey(key))
-      && Date.parse(leaf.validTo) > horizon && Date.parse(caCert.validTo) > horizon
-      && Date.parse(leaf.validFrom) <= Date.now()
-      && SAN.every((name) => san.includes(name));
+    return (
+      caCert.ca &&
+      !leaf.ca &&
+      leaf.checkIssued(caCert) &&
+      leaf.verify(caCert.publicKey) &&
+      leaf.checkPrivateKey(createPrivateKey(key)) &&
+      Date.parse(leaf.validTo) > horizon &&
+      Date.parse(caCert.validTo) > horizon &&
+      Date.parse(leaf.validFrom) <= Date.now() &&
+      SAN.every((name) => san.includes(name))
+    );
   } catch {
     return false;
   }
@@ -77,7 +96,10 @@ async function lock(lockDir) {
       return;
     } catch (error) {
       if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
-      const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lockDir).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > LOCK_STALE_MS) await rm(lockDir, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir}`);
       await sleep(25);
@@ -106,8 +128,10 @@ async function writeAtomically(path, text, mode) {
 export async function ensureCerts(certDir) {
   await mkdir(certDir, { recursive: true });
   const paths = {
-    caPath: join(certDir, "ca.pem"), caKeyPath: join(certDir, "ca-key.pem"),
-    certPath: join(certDir, "cert.pem"), keyPath: join(certDir, "key.pem"),
+    caPath: join(certDir, "ca.pem"),
+    caKeyPath: join(certDir, "ca-key.pem"),
+    certPath: join(certDir, "cert.pem"),
+    keyPath: join(certDir, "key.pem"),
   };
   const lockDir = join(certDir, ".lock");
   await lock(lockDir);

@@ -87,6 +87,11 @@ export class TokenRegistry {
 
   /** The tokens without their keys, for state answers. */
   publicList() {
-    return this.list().map(({ identifier, websites, tier }) => ({ identifier, websites: [...websites], tier, revoked: this.revoked.has(identifier) }));
+    return this.list().map(({ identifier, websites, tier }) => ({
+      identifier,
+      websites: [...websites],
+      tier,
+      revoked: this.revoked.has(identifier),
+    }));
   }
 }

@@ -10,13 +10,21 @@ const TICK_MS = 50;
 const MAX_ACTIVE = 8;
 const VISITORS = ["Alice", "Bruno", "Chloé", "Dmitri", "Eun-ji", "Farah", "Gustavo", "Hiroshi"];
 const LINES = [
-  "Hello, is anyone there?", "I cannot log in to my account", "How much is the pro plan?",
-  "My invoice looks wrong", "Can I change my email address?", "Thanks, that works!",
-  "Do you ship to Canada?", "The app crashes when I upload a file",
+  "Hello, is anyone there?",
+  "I cannot log in to my account",
+  "How much is the pro plan?",
+  "My invoice looks wrong",
+  "Can I change my email address?",
+  "Thanks, that works!",
+  "Do you ship to Canada?",
+  "The app crashes when I upload a file",
 ];
 const REPLIES = [
-  "Hi! Let me check that for you.", "Could you send me a screenshot?", "Done, please try again.",
-  "I have forwarded this to our billing team.", "You are welcome!",
+  "Hi! Let me check that for you.",
+  "Could you send me a screenshot?",
+  "Done, please try again.",
+  "I have forwarded this to our billing team.",
+  "You are welcome!",
 ];
 
 /**
@@ -46,19 +54,48 @@ function* conversation(random, websiteId, fingerprints) {
     const kind = random();
     const visitorFingerprint = fingerprints.next(websiteId);
     if (kind < 0.1) {
-      yield event("message:send", messagePayload({
-        websiteId, sessionId, from: "user", type: "file", fingerprint: visitorFingerprint, user: visitor,
-        content: { name: "screenshot.png", url: `https://storage.example.invalid/${randomUuid(random)}.png`, type: "image/png" },
-      }));
+      yield event(
+        "message:send",
+        messagePayload({
+          websiteId,
+          sessionId,
+          from: "user",
+          type: "file",
+          fingerprint: visitorFingerprint,
+          user: visitor,
+          content: {
+            name: "screenshot.png",
+            url: `https://storage.example.invalid/${randomUuid(random)}.png`,
+            type: "image/png",
+          },
+        }),
+      );
     } else if (kind < 0.2) {
-      yield event("message:send", messagePayload({
-        websiteId, sessionId, from: "user", type: "animation", fingerprint: visitorFingerprint, user: visitor,
-        content: { url: "https://media.example.invalid/wave.gif", type: "image/gif" },
-      }));
+      yield event(
+        "message:send",
+        messagePayload({
+          websiteId,
+          sessionId,
+          from: "user",
+          type: "animation",
+          fingerprint: visitorFingerprint,
+          user: visitor,
+          content: { url: "https://media.example.invalid/wave.gif", type: "image/gif" },
+        }),
+      );
     } else {
-      yield event("message:send", messagePayload({
-        websiteId, sessionId, from: "user", type: "text", content: text, fingerprint: visitorFingerprint, user: visitor,
-      }));
+      yield event(
+        "message:send",
+        messagePayload({
+          websiteId,
+          sessionId,
+          from: "user",
+          type: "text",
+          content: text,
+          fingerprint: visitorFingerprint,
+          user: visitor,
+        }),
+      );
       if (random() < 0.1) {
         yield event("message:updated", { ...base, fingerprint: visitorFingerprint, content: `${text} (edited)` });
       }
@@ -67,13 +104,27 @@ function* conversation(random, websiteId, fingerprints) {
       yield event("session:set_nickname", { ...base, nickname: visitor.nickname });
       yield event("session:set_email", { ...base, email: `visitor${randomInt(random, 10000)}@example.com` });
     }
-    yield event("message:compose:receive", { ...base, type: "start", excerpt: "", timestamp: Date.now(), user: operator });
+    yield event("message:compose:receive", {
+      ...base,
+      type: "start",
+      excerpt: "",
+      timestamp: Date.now(),
+      user: operator,
+    });
     yield event("message:compose:receive", { ...base, type: "stop", timestamp: Date.now(), user: operator });
     const operatorFingerprint = fingerprints.next(websiteId);
-    yield event("message:received", messagePayload({
-      websiteId, sessionId, from: "operator", type: "text", content: pick(random, REPLIES),
-      fingerprint: operatorFingerprint, user: operator,
-    }));
+    yield event(
+      "message:received",
+      messagePayload({
+        websiteId,
+        sessionId,
+        from: "operator",
+        type: "text",
+        content: pick(random, REPLIES),
+        fingerprint: operatorFingerprint,
+        user: operator,
+      }),
+    );
     if (i === 0) yield event("session:set_state", { ...base, state: "unresolved" });
     yield event("message:acknowledge:read:send", { ...base, origin: "chat", fingerprints: [operatorFingerprint] });
     if (random() < 0.05) yield event("message:removed", { ...base, fingerprint: operatorFingerprint });

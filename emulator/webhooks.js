@@ -71,9 +71,12 @@ export function webhookBody({ website_id, event, data, timestamp }) {
  */
 export async function sendWebhook(options) {
   const timestamp = options.timestamp ?? Date.now();
-  const websiteId = options.website_id ?? (typeof options.data.website_id === "string" ? options.data.website_id : null);
+  const websiteId =
+    options.website_id ?? (typeof options.data.website_id === "string" ? options.data.website_id : null);
   const bodyTime = Number(timestamp) >= 1e12 ? Number(timestamp) : Number(timestamp) * 1000;
-  const body = options.body ?? webhookBody({ website_id: websiteId, event: options.event, data: options.data, timestamp: bodyTime });
+  const body =
+    options.body ??
+    webhookBody({ website_id: websiteId, event: options.event, data: options.data, timestamp: bodyTime });
   /** @type {Record<string, string>} */
   const headers = {
     "Content-Type": "application/json; charset=utf-8",
@@ -84,7 +87,8 @@ export async function sendWebhook(options) {
     [WEBHOOK_HEADER_NAMES.attemptLimit]: String(options.attemptLimit ?? 3),
   };
   if (options.secret !== null) {
-    headers[WEBHOOK_HEADER_NAMES.signature] = options.signature ?? signWebhook({ secret: options.secret, body, timestamp });
+    headers[WEBHOOK_HEADER_NAMES.signature] =
+      options.signature ?? signWebhook({ secret: options.secret, body, timestamp });
   }
   const response = await fetch(options.url, {
     method: "POST",
@@ -106,7 +110,10 @@ export async function controlWebhook(body) {
   try {
     return await sendWebhook(options);
   } catch (error) {
-    throw new ControlError(`could not POST the web hook: ${error instanceof Error ? error.message : String(error)}`, 502);
+    throw new ControlError(
+      `could not POST the web hook: ${error instanceof Error ? error.message : String(error)}`,
+      502,
+    );
   }
 }
 
@@ -116,28 +123,34 @@ export async function controlWebhook(body) {
  * @returns {SendWebhookOptions}
  */
 export function webhookRequest(body) {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ControlError("expected a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ControlError("expected a JSON object");
   const args = /** @type {Record<string, unknown>} */ (body);
   const url = args.url;
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) throw new ControlError("url must be an http(s) URL");
-  if (args.secret !== null && (typeof args.secret !== "string" || args.secret === "")) throw new ControlError("secret must be a non-empty string or null");
+  if (args.secret !== null && (typeof args.secret !== "string" || args.secret === ""))
+    throw new ControlError("secret must be a non-empty string or null");
   if (typeof args.event !== "string" || args.event === "") throw new ControlError("event must be a non-empty string");
   const data = args.data ?? {};
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new ControlError("data must be a JSON object");
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new ControlError("data must be a JSON object");
   /** @type {SendWebhookOptions} */
   const options = { url, secret: args.secret, event: args.event, data: /** @type {Record<string, unknown>} */ (data) };
   if (args.website_id !== undefined) {
-    if (args.website_id !== null && typeof args.website_id !== "string") throw new ControlError("website_id must be a string or null");
+    if (args.website_id !== null && typeof args.website_id !== "string")
+      throw new ControlError("website_id must be a string or null");
     options.website_id = args.website_id;
   }
   if (args.timestamp !== undefined) {
-    if (typeof args.timestamp !== "number" && typeof args.timestamp !== "string") throw new ControlError("timestamp must be a number or a string");
+    if (typeof args.timestamp !== "number" && typeof args.timestamp !== "string")
+      throw new ControlError("timestamp must be a number or a string");
     options.timestamp = args.timestamp;
   }
   for (const name of /** @type {const} */ (["attempt", "attemptLimit", "timeoutMs"])) {
     const value = args[name];
     if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) throw new ControlError(`${name} must be a whole number ≥ 1`);
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1)
+      throw new ControlError(`${name} must be a whole number ≥ 1`);
     options[name] = value;
   }
   for (const name of /** @type {const} */ (["origin", "body", "signature"])) {

@@ -76,7 +76,19 @@ export async function measure() {
   const hub = fileSize("dist/hub.js");
   const socketIoClient = await bundle('export { io } from "socket.io-client";');
   const largest = Math.max(ours.gzip, clientImport.gzip, clientAll.gzip);
-  return { ours, clientImport, clientAll, webhook, fetchWebSocket, recover, hub, socketIoClient, ratio: ours.gzip / socketIoClient.gzip, largest, goal: GOAL };
+  return {
+    ours,
+    clientImport,
+    clientAll,
+    webhook,
+    fetchWebSocket,
+    recover,
+    hub,
+    socketIoClient,
+    ratio: ours.gzip / socketIoClient.gzip,
+    largest,
+    goal: GOAL,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -87,7 +99,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`size: ${error instanceof Error ? error.message : error} (run \`npm run build\` first)`);
     process.exit(1);
   }
-  const { ours, clientImport, clientAll, webhook, fetchWebSocket, recover, hub, socketIoClient, ratio, largest } = figures;
+  const { ours, clientImport, clientAll, webhook, fetchWebSocket, recover, hub, socketIoClient, ratio, largest } =
+    figures;
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify(figures));
   } else {
@@ -104,9 +117,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(row("crisp-rtm/hub (dist/hub.js)", hub));
     console.log(row('socket.io-client, esbuild bare "io"', socketIoClient));
     console.log(`ratio crisp-rtm / socket.io-client (gzip, file): ${ratio.toFixed(2)}`);
-    const verdict = (/** @type {number} */ size, /** @type {number} */ budget) => (size <= budget ? `met (${size} B)` : `EXCEEDED by ${size - budget} B`);
+    const verdict = (/** @type {number} */ size, /** @type {number} */ budget) =>
+      size <= budget ? `met (${size} B)` : `EXCEEDED by ${size - budget} B`;
     console.log(`budget ${CEILING} B gzip for the client entry: ${verdict(largest, CEILING)}`);
-    console.log(`goal ${GOAL} B gzip for the client entry (issue 14): ${largest <= GOAL ? "met" : `not met yet, ${largest - GOAL} B to go`}`);
+    console.log(
+      `goal ${GOAL} B gzip for the client entry (issue 14): ${largest <= GOAL ? "met" : `not met yet, ${largest - GOAL} B to go`}`,
+    );
     console.log(`budget ${RECOVER_GOAL} B gzip for crisp-rtm/recover: ${verdict(recover.gzip, RECOVER_GOAL)}`);
     console.log(`budget ${HUB_GOAL} B gzip for crisp-rtm/hub: ${verdict(hub.gzip, HUB_GOAL)}`);
   }

@@ -50,13 +50,17 @@ const DOWN_MS = 4000;
 export async function startDemo(options = {}) {
   const build = options.build ?? true;
   if (build === true || (build === "auto" && !(existsSync(BUNDLE) && existsSync(HUB_BUNDLE)))) await buildLibrary(ROOT);
-  for (const file of [BUNDLE, HUB_BUNDLE]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
+  for (const file of [BUNDLE, HUB_BUNDLE])
+    if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
   const restPort = options.restPort ?? DEFAULT_PORTS.rest;
   const rtmPort = options.rtmPort ?? DEFAULT_PORTS.rtm;
   const emulatorOptions = {
-    tls: false, traffic: { rate: options.rate ?? 5 }, log: options.log ?? false,
+    tls: false,
+    traffic: { rate: options.rate ?? 5 },
+    log: options.log ?? false,
     // Short heartbeats, so the page notices a half-open connection within about 10 s.
-    pingInterval: 5000, pingTimeout: 5000,
+    pingInterval: 5000,
+    pingTimeout: 5000,
   };
   const emulator = await withPortFallback(restPort, (rest) =>
     withPortFallback(rtmPort, (rtm) => startEmulator({ ...emulatorOptions, restPort: rest, rtmPort: rtm })),
@@ -66,14 +70,20 @@ export async function startDemo(options = {}) {
   try {
     if (!options.hubUrl) {
       const vars = { HUB_TICKET_TTL_SECONDS: "30", ...options.hubVars };
-      hub = await withPortFallback(options.hubPort ?? DEFAULT_PORTS.hub, (port) => startLocalHub({ emu: emulator, port, vars }));
+      hub = await withPortFallback(options.hubPort ?? DEFAULT_PORTS.hub, (port) =>
+        startLocalHub({ emu: emulator, port, vars }),
+      );
     }
     const local = hub;
     const config = {
-      restUrl: emulator.restUrl, rtmUrl: emulator.rtmUrl, controlUrl: emulator.controlUrl,
+      restUrl: emulator.restUrl,
+      rtmUrl: emulator.rtmUrl,
+      controlUrl: emulator.controlUrl,
       tokens: emulator.tokens.map(({ identifier, key, websites }) => ({ identifier, key, websites })),
       ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
-      ...(local ? { hubUrl: local.url, ticketUrl: "/api/ticket", hubFaults: Object.keys(hubFaults(local, emulator)) } : {}),
+      ...(local
+        ? { hubUrl: local.url, ticketUrl: "/api/ticket", hubFaults: Object.keys(hubFaults(local, emulator)) }
+        : {}),
     };
     /** @type {Record<string, import("../demo/server/demo-server.js").PostRoute>} */
     const routes = {};
@@ -83,7 +93,9 @@ export async function startDemo(options = {}) {
       routes["/api/ticket"] = async () => ({ ticket: await local.ticket() });
       for (const [name, run] of Object.entries(hubFaults(local, emulator))) routes[`/api/faults/${name}`] = run;
     }
-    const server = await withPortFallback(options.port ?? DEFAULT_PORTS.page, (port) => startDemoServer({ root: ROOT, config, port, routes }));
+    const server = await withPortFallback(options.port ?? DEFAULT_PORTS.page, (port) =>
+      startDemoServer({ root: ROOT, config, port, routes }),
+    );
     return {
       url: `http://localhost:${server.port}/`,
       emulator,
@@ -110,7 +122,9 @@ export async function startDemo(options = {}) {
 function hubFaults(hub, emulator) {
   const control = async (/** @type {string} */ operation, /** @type {object} */ body) => {
     const response = await fetch(`${emulator.controlUrl}/${operation}`, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`the emulator answered ${response.status} to ${operation}`);
     return response.json();
@@ -138,15 +152,21 @@ function hubFaults(hub, emulator) {
 function numberArg(value, name) {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) throw new TypeError(`--${name} expects a number >= 0`);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0)
+    throw new TypeError(`--${name} expects a number >= 0`);
   return parsed;
 }
 
 async function main() {
   const { values } = parseArgs({
     options: {
-      build: { type: "boolean", default: true }, port: { type: "string" }, "rest-port": { type: "string" },
-      "rtm-port": { type: "string" }, "hub-port": { type: "string" }, rate: { type: "string" }, hub: { type: "string" },
+      build: { type: "boolean", default: true },
+      port: { type: "string" },
+      "rest-port": { type: "string" },
+      "rtm-port": { type: "string" },
+      "hub-port": { type: "string" },
+      rate: { type: "string" },
+      hub: { type: "string" },
       log: { type: "boolean" },
     },
     allowNegative: true,
@@ -164,9 +184,13 @@ async function main() {
   set("rate", numberArg(values.rate, "rate"));
   set("hubUrl", values.hub);
   const demo = await startDemo(options);
-  console.log(`\nEmulator: REST ${demo.emulator.restUrl}, RTM ${demo.emulator.rtmUrl}, control ${demo.emulator.controlUrl}`);
+  console.log(
+    `\nEmulator: REST ${demo.emulator.restUrl}, RTM ${demo.emulator.rtmUrl}, control ${demo.emulator.controlUrl}`,
+  );
   if (demo.hub) {
-    console.log(`Hub (workerd, Miniflare): ${demo.hub.url} (local subscriber secret, for the examples: ${demo.hub.secret})`);
+    console.log(
+      `Hub (workerd, Miniflare): ${demo.hub.url} (local subscriber secret, for the examples: ${demo.hub.secret})`,
+    );
   }
   console.log(`\nDemo: ${demo.url}\n`);
   console.log("Open it in a browser. Ctrl+C stops.");

@@ -8,11 +8,11 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { ensureChromium } from "./ensure-chromium.mjs";
 import { ensureCerts } from "../emulator/tls.js";
 import { buildScenarios } from "../test/support/build-scenarios.js";
 import { buildSocketIO } from "../test/support/build-socketio.js";
 import { startEmulatorManager } from "../test/support/emulator-manager.js";
+import { ensureChromium } from "./ensure-chromium.mjs";
 
 const RESULTS = ".cache/results";
 const CERT_DIR = ".cache/emulator-tls";
@@ -63,7 +63,11 @@ function readTap(file, code) {
   try {
     const tap = readFileSync(file, "utf8");
     const field = (/** @type {string} */ name) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(tap)?.[1] ?? 0);
-    const counts = { passed: field("pass"), failed: field("fail") + field("cancelled"), skipped: field("skipped") + field("todo") };
+    const counts = {
+      passed: field("pass"),
+      failed: field("fail") + field("cancelled"),
+      skipped: field("skipped") + field("todo"),
+    };
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     return counts;
   } catch {
@@ -114,7 +118,16 @@ const steps = [
         const junit = `${RESULTS}/deno.xml`;
         const code = await run(
           "npx",
-          ["--no-install", "deno", "test", "-A", "--no-check", `--cert=${caPath}`, `--junit-path=${junit}`, "test/runtimes/deno/"],
+          [
+            "--no-install",
+            "deno",
+            "test",
+            "-A",
+            "--no-check",
+            `--cert=${caPath}`,
+            `--junit-path=${junit}`,
+            "test/runtimes/deno/",
+          ],
           { EMULATOR_MANAGER_URL: manager.url, NO_COLOR: "1" },
           // Deno's own WebSocket client prints this when it closes a TLS connection whose server went silent:
           // the half-open scenario does exactly that on purpose, and passes.
@@ -165,7 +178,9 @@ async function typesResolve() {
   if (code !== 0) return run("npx", args);
   try {
     const entries = Object.keys(JSON.parse(stdout).analysis.entrypoints);
-    console.log(`attw: ${entries.join(", ")}: types and JavaScript resolve in node16 (ESM) and bundler (CommonJS and node10 are not targets)`);
+    console.log(
+      `attw: ${entries.join(", ")}: types and JavaScript resolve in node16 (ESM) and bundler (CommonJS and node10 are not targets)`,
+    );
   } catch {
     return run("npx", args);
   }
@@ -202,7 +217,12 @@ async function nodeTests(name, dirs, env = {}, nodeArgs = []) {
   const tap = `${RESULTS}/${name}.tap`;
   const files = dirs.flatMap((dir) => listTests(dir));
   if (files.length === 0) return { passed: 0, failed: 1, skipped: 0 };
-  const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`];
+  const reporters = [
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=tap",
+    `--test-reporter-destination=${tap}`,
+  ];
   const code = await run("node", [...nodeArgs, "--test", "--test-concurrency=1", ...reporters, ...files], env);
   return readTap(tap, code);
 }
@@ -222,7 +242,8 @@ async function prepareRuntimes() {
 function readJunit(file, code) {
   try {
     const xml = readFileSync(file, "utf8");
-    const attr = (/** @type {string} */ name) => Number(new RegExp(`<testsuites[^>]*\\b${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
+    const attr = (/** @type {string} */ name) =>
+      Number(new RegExp(`<testsuites[^>]*\\b${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
     const failed = attr("failures") + attr("errors");
     const counts = { passed: attr("tests") - failed - attr("skipped"), failed, skipped: attr("skipped") };
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
@@ -234,7 +255,10 @@ function readJunit(file, code) {
 
 /** @param {string} dir @returns {string[]} */
 function listTests(dir) {
-  return readdirSync(dir).filter((file) => file.endsWith(".test.js")).sort().map((file) => `${dir}/${file}`);
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".test.js"))
+    .sort()
+    .map((file) => `${dir}/${file}`);
 }
 
 rmSync(RESULTS, { recursive: true, force: true });
@@ -256,7 +280,9 @@ for (const step of steps) {
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;
-  lines.push(`${step.name.padEnd(8)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`);
+  lines.push(
+    `${step.name.padEnd(8)} ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}`,
+  );
 }
 console.log(`\n${lines.join("\n")}`);
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);

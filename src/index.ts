@@ -5,21 +5,22 @@
  * Cloudflare Workers is `crisp-rtm/fetch-websocket`.
  * @module
  */
-export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
-export type { CrispRTMOptions, ReconnectOptions, RecoverClientOptions } from "./crisp/options.js";
-export type { RTMLifecycleEvents, RTMLifecycleName, RTMState, Downtime } from "./crisp/lifecycle.js";
-export type { EventStreamOptions } from "./crisp/event-stream.js";
-export type { Filters } from "./crisp/subscription.js";
+
+export { FATAL_ERROR_CODES, isRTMError, RTMError, type RTMErrorCode, type RTMErrorDetails } from "./core/errors.js";
+export { type Redactor, redactor } from "./core/redact.js";
 export {
-  RTM_EVENTS,
   eventsForTier,
   isRTMEventName,
+  RTM_EVENTS,
   type RTMEventName,
   type RTMTier,
 } from "./crisp/catalog.js";
+export { CrispRTM, type RTMEvent, type WildcardListener } from "./crisp/client.js";
+export type { EventStreamOptions } from "./crisp/event-stream.js";
+export type { Downtime, RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./crisp/lifecycle.js";
+export type { CrispRTMOptions, ReconnectOptions, RecoverClientOptions } from "./crisp/options.js";
 export type * from "./crisp/payloads.js";
-export { RTMError, isRTMError, FATAL_ERROR_CODES, type RTMErrorCode, type RTMErrorDetails } from "./core/errors.js";
-export { redactor, type Redactor } from "./core/redact.js";
-export { discoverEndpoint, type DiscoveryOptions, type DiscoveredEndpoint, type CrispTier } from "./rest/discover.js";
+export type { Filters } from "./crisp/subscription.js";
+export { type CrispTier, type DiscoveredEndpoint, type DiscoveryOptions, discoverEndpoint } from "./rest/discover.js";
 export type { SocketEndpoint } from "./rest/endpoint.js";
 export type { WebSocketConstructor } from "./socketio/websocket-constructor.js";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { MessagePayload } from "./crisp/payloads.js";
-import { recoverMessages as recover, type RecoverOptions, type Recovery } from "./rest/recover.js";
+import { type RecoverOptions, type Recovery, recoverMessages as recover } from "./rest/recover.js";
 
 /** One recovered message, typed like the socket's own `message:send` / `message:received` events. */
 export type RecoveredEvent = { name: "message:send" | "message:received"; payload: MessagePayload };
@@ -19,7 +19,7 @@ export function recoverMessages(options: RecoverOptions): Recovery<RecoveredEven
   return recover(options) as unknown as Recovery<RecoveredEvent>;
 }
 
-export type { RecoverOptions, Recovery, RecoveryResult, RecoveryWindow } from "./rest/recover.js";
+export { isRTMError, RTMError, type RTMErrorCode } from "./core/errors.js";
 export type { MessagePayload } from "./crisp/payloads.js";
-export { RTMError, isRTMError, type RTMErrorCode } from "./core/errors.js";
 export type { CrispTier } from "./rest/discover.js";
+export type { RecoverOptions, Recovery, RecoveryResult, RecoveryWindow } from "./rest/recover.js";

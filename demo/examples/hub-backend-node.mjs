@@ -30,5 +30,7 @@ createServer(async (req, res) => {
   const file = files[req.url ?? ""];
   if (!file) return res.writeHead(404).end();
   const text = await readFile(new URL(file[0], import.meta.url), "utf8");
-  res.writeHead(200, { "Content-Type": file[1] }).end(file[0].endsWith(".html") ? text.replace("HUB_URL", HUB_URL) : text);
+  res
+    .writeHead(200, { "Content-Type": file[1] })
+    .end(file[0].endsWith(".html") ? text.replace("HUB_URL", HUB_URL) : text);
 }).listen(Number(PORT), () => console.log(`http://localhost:${PORT}/`));

@@ -4,7 +4,8 @@
 import { HubClient } from "crisp-rtm/hub";
 
 const hub = new HubClient({ url: process.env.HUB_URL, bearer: process.env.SUBSCRIBER_SECRET, events: ["message:*"] });
-const reconcile = (since, until) => console.log(`reload conversations changed between ${since ?? "?"} and ${until ?? "now"} over REST`);
+const reconcile = (since, until) =>
+  console.log(`reload conversations changed between ${since ?? "?"} and ${until ?? "now"} over REST`);
 hub.on("rtm:downtime", ({ since, until }) => reconcile(since, until)); // Crisp never replays what the hub missed
 hub.on("rtm:gap", () => reconcile()); // the hub's log no longer holds what this consumer missed
 hub.on("rtm:close", ({ error }) => error && console.error(`stopped: ${error.code}`));

@@ -8,13 +8,17 @@ interface Env {
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const { pathname } = new URL(request.url);
-    if (request.method !== "POST" || pathname !== "/api/crisp-ticket") return new Response("not found", { status: 404 });
+    if (request.method !== "POST" || pathname !== "/api/crisp-ticket")
+      return new Response("not found", { status: 404 });
     // Check the user's session here, and limit the ticket to the websites and events they may see.
     const answer = await fetch(`${env.HUB_ORIGIN}/ticket`, {
       method: "POST",
       headers: { Authorization: `Bearer ${env.SUBSCRIBER_SECRET}`, "Content-Type": "application/json" },
       body: JSON.stringify({ events: ["message:send", "message:received"] }),
     });
-    return new Response(answer.body, { status: answer.status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+    });
   },
 };

@@ -11,9 +11,16 @@ const key = process.env.CRISP_KEY ?? "";
 const restBase = process.env.CRISP_REST_BASE || undefined;
 
 // 1. One window, on demand: an async iterator of { name, payload }, then a result.
-const recovery = recoverMessages({ identifier, key, restBase, window: { since: Date.now() - 60_000, until: Date.now() } });
+const recovery = recoverMessages({
+  identifier,
+  key,
+  restBase,
+  window: { since: Date.now() - 60_000, until: Date.now() },
+});
 for await (const { name, payload } of recovery) {
-  console.log(`${name} in ${payload.session_id}: ${typeof payload.content === "string" ? payload.content : payload.type}`);
+  console.log(
+    `${name} in ${payload.session_id}: ${typeof payload.content === "string" ? payload.content : payload.type}`,
+  );
 }
 const { count, requests, truncated } = recovery.result;
 console.log(`recovered ${count} messages with ${requests} requests${truncated ? " (truncated: raise the caps)" : ""}`);

@@ -100,14 +100,19 @@ export class ConnectionForm {
     let settings;
     if (this.#mode === "hub") {
       settings = { mode: "hub", hubUrl: this.#value("hubUrl"), ticketUrl: this.#value("ticketUrl") };
-      if (!/^(wss?|https?):\/\/./i.test(settings.hubUrl)) problems.push(["hubUrl", "Enter the hub's events URL (ws://… or wss://…)."]);
+      if (!/^(wss?|https?):\/\/./i.test(settings.hubUrl))
+        problems.push(["hubUrl", "Enter the hub's events URL (ws://… or wss://…)."]);
       if (!settings.ticketUrl) problems.push(["ticketUrl", "Enter your backend's ticket endpoint."]);
     } else {
       settings = {
-        mode: "direct", restBase: this.#value("restBase"), endpoint: this.#value("endpoint"),
-        identifier: this.#value("identifier"), key: this.#value("key"),
+        mode: "direct",
+        restBase: this.#value("restBase"),
+        endpoint: this.#value("endpoint"),
+        identifier: this.#value("identifier"),
+        key: this.#value("key"),
       };
-      if (!settings.endpoint && !/^https?:\/\/./i.test(settings.restBase)) problems.push(["restBase", "Enter a REST base URL, or an endpoint URL."]);
+      if (!settings.endpoint && !/^https?:\/\/./i.test(settings.restBase))
+        problems.push(["restBase", "Enter a REST base URL, or an endpoint URL."]);
       if (!settings.identifier) problems.push(["identifier", "Enter the token identifier."]);
       if (!settings.key) problems.push(["key", "Enter the token key."]);
     }

@@ -38,9 +38,13 @@ export class Conversation {
     this.#badge = h("span", { class: "badge", hidden: true });
     this.#lines = h("ol", { class: "lines" });
     this.#typing = h("p", { class: "typing", hidden: true });
-    this.element = h("article", { class: "conversation", "data-session": sessionId, "data-website": websiteId },
+    this.element = h(
+      "article",
+      { class: "conversation", "data-session": sessionId, "data-website": websiteId },
       h("header", {}, this.#avatar, h("div", { class: "who" }, this.#name, this.#sub), this.#badge),
-      this.#lines, this.#typing);
+      this.#lines,
+      this.#typing,
+    );
     this.#renderHeader();
   }
 
@@ -68,10 +72,15 @@ export class Conversation {
     const at = typeof payload.timestamp === "number" ? payload.timestamp : Date.now();
     const author = from === "operator" ? field(user, "nickname") || "Operator" : this.#displayName;
     this.#typingDone();
-    this.#add(h("li", { class: "bubble", "data-from": from, "data-fingerprint": String(payload.fingerprint ?? "") },
-      h("span", { class: "author", text: author }),
-      h("p", { class: "text", text: messageText(payload) }),
-      h("span", { class: "meta" }, h("time", { text: clock(at) }), h("span", { class: "receipt" }))));
+    this.#add(
+      h(
+        "li",
+        { class: "bubble", "data-from": from, "data-fingerprint": String(payload.fingerprint ?? "") },
+        h("span", { class: "author", text: author }),
+        h("p", { class: "text", text: messageText(payload) }),
+        h("span", { class: "meta" }, h("time", { text: clock(at) }), h("span", { class: "receipt" })),
+      ),
+    );
   }
 
   /** @param {unknown} fingerprint @param {unknown} content */

@@ -33,7 +33,9 @@ export class ConversationFeed {
     if (!isObject(payload)) return;
     const sessionId = field(payload, "session_id");
     if (!sessionId) return;
-    const conversation = this.#conversations.get(sessionId) ?? (OPENING.has(name) ? this.#open(sessionId, field(payload, "website_id")) : undefined);
+    const conversation =
+      this.#conversations.get(sessionId) ??
+      (OPENING.has(name) ? this.#open(sessionId, field(payload, "website_id")) : undefined);
     if (!conversation) return;
     switch (name) {
       case "message:send":

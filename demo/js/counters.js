@@ -34,7 +34,15 @@ export class EventCounters {
   #render() {
     this.#timer = undefined;
     const rows = [...this.#counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_ROWS);
-    this.#body.replaceChildren(...rows.map(([name, n]) =>
-      h("tr", { "data-event": name }, h("td", {}, h("code", { text: name })), h("td", { class: "num", text: count(n) }))));
+    this.#body.replaceChildren(
+      ...rows.map(([name, n]) =>
+        h(
+          "tr",
+          { "data-event": name },
+          h("td", {}, h("code", { text: name })),
+          h("td", { class: "num", text: count(n) }),
+        ),
+      ),
+    );
   }
 }

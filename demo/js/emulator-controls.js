@@ -30,7 +30,9 @@ export class EmulatorControls {
       status.textContent = "No emulator here: start the page with npm start to use these controls.";
       return;
     }
-    drop.addEventListener("click", () => this.#run("drop", {}, (r) => `Dropped ${r.dropped} connection(s) without a close frame.`));
+    drop.addEventListener("click", () =>
+      this.#run("drop", {}, (r) => `Dropped ${r.dropped} connection(s) without a close frame.`),
+    );
     halfOpen.addEventListener("click", () => this.#toggleHalfOpen());
     restart.addEventListener("click", async () => {
       restart.disabled = true;
@@ -40,7 +42,13 @@ export class EmulatorControls {
     });
     rate.addEventListener("input", () => (rateValue.value = rate.value));
     rate.addEventListener("change", () =>
-      this.#run("traffic", { rate: Number(rate.value) }, (r) => `The emulator generates ${r.rate} events/s.`, this.#rateStatus));
+      this.#run(
+        "traffic",
+        { rate: Number(rate.value) },
+        (r) => `The emulator generates ${r.rate} events/s.`,
+        this.#rateStatus,
+      ),
+    );
     void this.#sync(rate, rateValue);
   }
 
@@ -49,7 +57,8 @@ export class EmulatorControls {
     const ok = await this.#run("half-open", { enabled }, () =>
       enabled
         ? "Half-open: the server went silent. The client notices when heartbeats stop (about 10 s here)."
-        : "Half-open off: silenced connections were cut.");
+        : "Half-open off: silenced connections were cut.",
+    );
     if (ok) this.#halfOpen.setAttribute("aria-pressed", String(enabled));
   }
 
@@ -80,7 +89,9 @@ export class EmulatorControls {
   async #run(operation, body, describe, status = this.#status) {
     try {
       const response = await fetch(`${this.#controlUrl}/${operation}`, {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
       });
       const result = await response.json();
       if (!response.ok) throw new Error(result?.message ?? `HTTP ${response.status}`);

@@ -16,9 +16,19 @@ const startsWith = (prefixes) => (name) => prefixes.some((prefix) => name.starts
 
 /** @type {readonly EventGroup[]} In order; an event belongs to the first group that matches it. */
 export const EVENT_GROUPS = Object.freeze([
-  { id: "messages", label: "Messages", match: oneOf(["message:send", "message:received", "message:updated", "message:removed"]), checked: true },
+  {
+    id: "messages",
+    label: "Messages",
+    match: oneOf(["message:send", "message:received", "message:updated", "message:removed"]),
+    checked: true,
+  },
   { id: "typing", label: "Typing", match: startsWith(["message:compose:"]), checked: true },
-  { id: "receipts", label: "Read receipts", match: startsWith(["message:acknowledge:", "message:notify:"]), checked: true },
+  {
+    id: "receipts",
+    label: "Read receipts",
+    match: startsWith(["message:acknowledge:", "message:notify:"]),
+    checked: true,
+  },
   { id: "sessions", label: "Conversation updates", match: startsWith(["session:"]), checked: true },
   { id: "visitors", label: "Visitor count", match: startsWith(["website:"]), checked: true },
   { id: "other", label: "Everything else", match: () => true, checked: false },

@@ -32,7 +32,13 @@ export class FilterPanel {
     this.#catalog = catalog;
     const changed = () => onChange(this.selection());
     for (const group of EVENT_GROUPS) {
-      const input = h("input", { type: "checkbox", name: "event-group", value: group.id, checked: group.checked, onchange: changed });
+      const input = h("input", {
+        type: "checkbox",
+        name: "event-group",
+        value: group.id,
+        checked: group.checked,
+        onchange: changed,
+      });
       this.#groups.set(group.id, input);
       events.append(h("label", {}, input, ` ${group.label}`));
     }
@@ -69,7 +75,9 @@ export class FilterPanel {
     const input = h("input", { type: "checkbox", name: "website", value: websiteId, checked: true });
     const visitors = h("span", { class: "visitors" });
     this.#websites.set(websiteId, { input, visitors });
-    this.#websitesFieldset.append(h("label", { title: websiteId }, input, " Website ", h("code", { text: shortId(websiteId) }), visitors));
+    this.#websitesFieldset.append(
+      h("label", { title: websiteId }, input, " Website ", h("code", { text: shortId(websiteId) }), visitors),
+    );
   }
 
   /**

@@ -7,9 +7,12 @@
 /** What each fault does, told once it was done. */
 const DONE = /** @type {Record<string, (result: any) => string>} */ ({
   "upstream-drop": () => "The hub lost its Crisp connection: expect a downtime notice with its window in the log.",
-  "crisp-down": (r) => `Crisp (the emulator) is down for ${r.downMs / 1000} s: the hub reconnects, then reports the window.`,
-  "browser-drop": (r) => `Cut ${r.dropped} socket(s) of this page: it resumes from its last sequence number; missed events are replayed.`,
-  "hub-restart": (r) => `The hub was down ${r.downMs / 1000} s and is back with its storage: the page resumed without a duplicate.`,
+  "crisp-down": (r) =>
+    `Crisp (the emulator) is down for ${r.downMs / 1000} s: the hub reconnects, then reports the window.`,
+  "browser-drop": (r) =>
+    `Cut ${r.dropped} socket(s) of this page: it resumes from its last sequence number; missed events are replayed.`,
+  "hub-restart": (r) =>
+    `The hub was down ${r.downMs / 1000} s and is back with its storage: the page resumed without a duplicate.`,
   "hub-evict": () => "The hub's Durable Object was reset as an eviction would: its upstream reconnects.",
 });
 

@@ -45,7 +45,8 @@ import { Timeline } from "./timeline.js";
 async function fetchTicket(url) {
   const response = await fetch(url, { method: "POST", credentials: "same-origin" });
   const body = await response.json().catch(() => null);
-  if (!response.ok || typeof body?.ticket !== "string") throw new Error(`the ticket endpoint answered HTTP ${response.status}`);
+  if (!response.ok || typeof body?.ticket !== "string")
+    throw new Error(`the ticket endpoint answered HTTP ${response.status}`);
   return body.ticket;
 }
 
@@ -54,10 +55,15 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
   const config = await loadConfig();
   const timeline = new Timeline(byId("timeline", HTMLOListElement));
   const stateView = new StateView({
-    pill: byId("state", HTMLElement), text: byId("state-text", HTMLElement), detail: byId("state-detail", HTMLElement), timeline,
+    pill: byId("state", HTMLElement),
+    text: byId("state-text", HTMLElement),
+    detail: byId("state-detail", HTMLElement),
+    timeline,
   });
   const feed = new ConversationFeed(byId("conversations", HTMLElement));
-  const counters = new EventCounters(/** @type {HTMLTableSectionElement} */ (byId("counters", HTMLTableElement).tBodies[0]));
+  const counters = new EventCounters(
+    /** @type {HTMLTableSectionElement} */ (byId("counters", HTMLTableElement).tBodies[0]),
+  );
   const meter = new RateMeter();
   const sparkline = new Sparkline(byId("sparkline", SVGSVGElement));
   const gate = new PauseGate((name, payload) => feed.handle(name, payload));
@@ -89,7 +95,9 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
   for (const website of config.tokens?.[0]?.websites ?? []) filters.addWebsite(website);
 
   const form = new ConnectionForm({
-    form: byId("connect-form", HTMLFormElement), error: byId("form-error", HTMLElement), config,
+    form: byId("connect-form", HTMLFormElement),
+    error: byId("form-error", HTMLElement),
+    config,
     onSubmit: (settings) => connect(settings, true),
   });
 
@@ -124,18 +132,27 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
     if (fresh) hubSeq = null;
     feed.hideWebsites(selection.excluded.length ? new Set(selection.excluded) : null);
     try {
-      client = settings.mode === "hub"
-        ? new HubClient({
-            url: settings.hubUrl,
-            ticket: () => fetchTicket(settings.ticketUrl),
-            ...(events.length === catalog.length ? {} : { events }),
-            ...(allRooms || rooms.length === 0 ? {} : { websites: rooms }),
-            cursor: { get: () => hubSeq, set: (/** @type {number} */ seq) => { hubSeq = seq; } },
-          })
-        : new CrispRTM({
-            identifier: settings.identifier, key: settings.key, events, ...(allRooms ? {} : { rooms }),
-            ...(settings.endpoint ? { endpoint: settings.endpoint } : { restBase: settings.restBase }),
-          });
+      client =
+        settings.mode === "hub"
+          ? new HubClient({
+              url: settings.hubUrl,
+              ticket: () => fetchTicket(settings.ticketUrl),
+              ...(events.length === catalog.length ? {} : { events }),
+              ...(allRooms || rooms.length === 0 ? {} : { websites: rooms }),
+              cursor: {
+                get: () => hubSeq,
+                set: (/** @type {number} */ seq) => {
+                  hubSeq = seq;
+                },
+              },
+            })
+          : new CrispRTM({
+              identifier: settings.identifier,
+              key: settings.key,
+              events,
+              ...(allRooms ? {} : { rooms }),
+              ...(settings.endpoint ? { endpoint: settings.endpoint } : { restBase: settings.restBase }),
+            });
     } catch (error) {
       form.showError(describe(error));
       return;
@@ -154,7 +171,12 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
     ];
     summary.textContent = settings.mode === "hub" ? "· through the hub" : "· direct (demo token)";
     if (fresh) {
-      timeline.add(settings.mode === "hub" ? `Subscribing to the hub (${settings.hubUrl}) with a ticket from ${settings.ticketUrl}` : "Connecting to Crisp RTM directly", { state: "idle" });
+      timeline.add(
+        settings.mode === "hub"
+          ? `Subscribing to the hub (${settings.hubUrl}) with a ticket from ${settings.ticketUrl}`
+          : "Connecting to Crisp RTM directly",
+        { state: "idle" },
+      );
     }
     showActive(true);
     active.connect().catch((error) => {
@@ -172,16 +194,26 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
     let upstream;
     return [
       hub.on("rtm:ready", ({ replayed, seq }) => {
-        if (replayed > 0) timeline.add(`Replayed ${replayed} event(s) missed while away, from the hub's log (now at #${seq}): none twice, none missing`);
+        if (replayed > 0)
+          timeline.add(
+            `Replayed ${replayed} event(s) missed while away, from the hub's log (now at #${seq}): none twice, none missing`,
+          );
       }),
       hub.on("rtm:downtime", ({ since, until, ms }) => {
-        timeline.add(`Downtime notice: the hub got nothing from Crisp from ${clock(since)} to ${clock(until)} (${duration(ms)}); Crisp never replays it, so reconcile that window over REST`, { level: "warn" });
+        timeline.add(
+          `Downtime notice: the hub got nothing from Crisp from ${clock(since)} to ${clock(until)} (${duration(ms)}); Crisp never replays it, so reconcile that window over REST`,
+          { level: "warn" },
+        );
       }),
       hub.on("rtm:gap", ({ from, to }) => {
-        timeline.add(`Gap notice: entries #${from}–#${to} are no longer in the hub's log; reconcile over REST`, { level: "warn" });
+        timeline.add(`Gap notice: entries #${from}–#${to} are no longer in the hub's log; reconcile over REST`, {
+          level: "warn",
+        });
       }),
       hub.on("rtm:reset", ({ seq }) => {
-        timeline.add(`The hub's storage was reset (now at #${seq}): its log is delivered again from the start`, { level: "warn" });
+        timeline.add(`The hub's storage was reset (now at #${seq}): its log is delivered again from the start`, {
+          level: "warn",
+        });
       }),
       hub.on("rtm:upstream", ({ state }) => {
         if (state === upstream) return;
@@ -252,7 +284,12 @@ export async function startDemo({ CrispRTM, HubClient, eventsForTier }) {
     meter.record();
     const websiteId = field(payload, "website_id");
     filters.addWebsite(websiteId);
-    if (name === "website:update_visitors_count" && payload && typeof payload === "object" && "visitors_count" in payload) {
+    if (
+      name === "website:update_visitors_count" &&
+      payload &&
+      typeof payload === "object" &&
+      "visitors_count" in payload
+    ) {
       const n = Number(payload.visitors_count);
       visitors.set(websiteId, n);
       filters.setVisitors(websiteId, n);

@@ -27,7 +27,9 @@ export class Sparkline {
   render(values, label) {
     const max = Math.max(4, ...values);
     const step = WIDTH / Math.max(1, values.length - 1);
-    const points = values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - 2 - (v / max) * (HEIGHT - 4)).toFixed(1)}`);
+    const points = values.map(
+      (v, i) => `${(i * step).toFixed(1)},${(HEIGHT - 2 - (v / max) * (HEIGHT - 4)).toFixed(1)}`,
+    );
     this.#line.setAttribute("points", points.join(" "));
     this.#area.setAttribute("d", points.length ? `M0,${HEIGHT} L${points.join(" L")} L${WIDTH},${HEIGHT} Z` : "");
     this.#svg.setAttribute("aria-label", label);

@@ -22,8 +22,13 @@ export class Timeline {
   add(text, { state, level = "info" } = {}) {
     this.#seq += 1;
     const now = Date.now();
-    const item = h("li", { "data-seq": this.#seq, "data-state": state, "data-level": level },
-      h("time", { datetime: new Date(now).toISOString(), text: clock(now) }), " ", h("span", { text }));
+    const item = h(
+      "li",
+      { "data-seq": this.#seq, "data-state": state, "data-level": level },
+      h("time", { datetime: new Date(now).toISOString(), text: clock(now) }),
+      " ",
+      h("span", { text }),
+    );
     this.#list.append(item);
     trimChildren(this.#list, MAX_ENTRIES);
     this.#list.scrollTop = this.#list.scrollHeight;

@@ -39,7 +39,10 @@ export function resolveFile(mounts, pathname) {
   if (decoded.includes("\0") || decoded.includes("\\") || /%2f|%5c/i.test(pathname)) return null;
   for (const { prefix, dir, deny = [] } of mounts) {
     if (!decoded.startsWith(prefix)) continue;
-    const segments = decoded.slice(prefix.length).split("/").filter((s) => s !== "");
+    const segments = decoded
+      .slice(prefix.length)
+      .split("/")
+      .filter((s) => s !== "");
     if (segments.length === 0 || segments.some((s) => s.startsWith("."))) return null;
     if (deny.includes(/** @type {string} */ (segments[0]))) return null;
     const root = resolve(dir);
@@ -69,7 +72,10 @@ export async function sendFile(req, res, file) {
     "X-Content-Type-Options": "nosniff",
   });
   if (req.method === "HEAD") res.end();
-  else createReadStream(file).on("error", () => res.destroy()).pipe(res);
+  else
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
 }
 
 /**
@@ -79,6 +85,10 @@ export async function sendFile(req, res, file) {
  * @param {Record<string, string>} [headers]
  */
 export function sendText(res, status, text, headers = {}) {
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", ...headers });
+  res.writeHead(status, {
+    "Content-Type": "text/plain; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
+    ...headers,
+  });
   res.end(text);
 }

@@ -23,7 +23,8 @@ export class Emitter<M extends EventMap> {
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof M>(name: K, listener: Listener<M, K>): () => void {
     const list = this.#listeners.get(name) ?? [];
-    if (!list.includes(listener as Listener<M, keyof M>)) this.#listeners.set(name, [...list, listener as Listener<M, keyof M>]);
+    if (!list.includes(listener as Listener<M, keyof M>))
+      this.#listeners.set(name, [...list, listener as Listener<M, keyof M>]);
     return () => this.off(name, listener);
   }
 

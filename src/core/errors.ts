@@ -25,7 +25,13 @@ export type RTMErrorCode =
  * setting, or the caller's own `close()` / abort. Shared by the client and anything that supervises one (the
  * Durable Object hub), so both agree on what retrying cannot fix.
  */
-export const FATAL_ERROR_CODES: ReadonlySet<RTMErrorCode> = new Set<RTMErrorCode>(["unauthorized", "insecure_endpoint", "invalid_options", "aborted", "closed"]);
+export const FATAL_ERROR_CODES: ReadonlySet<RTMErrorCode> = new Set<RTMErrorCode>([
+  "unauthorized",
+  "insecure_endpoint",
+  "invalid_options",
+  "aborted",
+  "closed",
+]);
 
 /** Extra facts an {@link RTMError} may carry. */
 export interface RTMErrorDetails {

@@ -29,7 +29,10 @@ export function redactValue(value: unknown, redact: Redactor): unknown {
   if (value === undefined || value === null) return value;
   let text = String(value);
   try {
-    text = value instanceof Error ? `${text}\n${value.stack}\n${(value.cause as Error | undefined)?.message}` : JSON.stringify(value);
+    text =
+      value instanceof Error
+        ? `${text}\n${value.stack}\n${(value.cause as Error | undefined)?.message}`
+        : JSON.stringify(value);
   } catch {
     // A circular value: its string form is checked.
   }

@@ -1,4 +1,4 @@
-import { deferred, type Deferred } from "../core/deferred.js";
+import { type Deferred, deferred } from "../core/deferred.js";
 
 /**
  * Spaces `socket:bind` messages at least `minIntervalMs` apart (Crisp dislikes bind storms): a request that
@@ -27,10 +27,13 @@ export class BindScheduler {
 
   /** Asks for a bind; resolves once one carrying the state at send time has gone out. */
   request(): Promise<void> {
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#send()) this.markSent();
-    }, Math.max(0, this.#lastSentAt + this.#minIntervalMs - Date.now()));
+    this.#timer ??= setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (this.#send()) this.markSent();
+      },
+      Math.max(0, this.#lastSentAt + this.#minIntervalMs - Date.now()),
+    );
     this.#batch ??= deferred();
     return this.#batch.promise;
   }

@@ -94,7 +94,9 @@ export type RTMTier = CrispTier;
 
 /** Events that only `user` tokens receive (the `spam:*`, `people:import:*` and `campaign:*` ones, and three more). */
 export const USER_TIER_ONLY_EVENTS: readonly RTMEventName[] = RTM_EVENTS.filter((name) =>
-  /^(spam:|people:import:|campaign:|widget:action:processed$|status:health:changed$|media:animation:listed$)/.test(name),
+  /^(spam:|people:import:|campaign:|widget:action:processed$|status:health:changed$|media:animation:listed$)/.test(
+    name,
+  ),
 );
 
 /** Events that only `plugin` tokens receive. */

@@ -1,22 +1,30 @@
-import { deferred, type Deferred } from "../core/deferred.js";
+import { type Deferred, deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
-import { FATAL_ERROR_CODES, isRTMError, isTlsTrustFailure, RTMError, toRTMError, UNTRUSTED, type RTMErrorCode } from "../core/errors.js";
-import { redactor, redactValue, type Redactor } from "../core/redact.js";
+import {
+  FATAL_ERROR_CODES,
+  isRTMError,
+  isTlsTrustFailure,
+  RTMError,
+  type RTMErrorCode,
+  toRTMError,
+  UNTRUSTED,
+} from "../core/errors.js";
+import { type Redactor, redactor, redactValue } from "../core/redact.js";
 import { serverMessage } from "../core/server-message.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
 import type { SessionClose } from "../socketio/close-reason.js";
 import { SocketIOSession } from "../socketio/session.js";
 import type { WebSocketConstructor } from "../socketio/websocket-constructor.js";
 import { BindScheduler } from "./bind-scheduler.js";
-import { EndpointResolver } from "./endpoint-resolver.js";
 import { eventsForTier, isRTMEventName, type RTMEventName } from "./catalog.js";
+import { EndpointResolver } from "./endpoint-resolver.js";
 import { EventStream, type EventStreamOptions } from "./event-stream.js";
 import type { RTMLifecycleEvents, RTMLifecycleName, RTMState } from "./lifecycle.js";
-import { resolveOptions, stringList, type CrispRTMOptions, type ResolvedOptions } from "./options.js";
+import { type CrispRTMOptions, type ResolvedOptions, resolveOptions, stringList } from "./options.js";
 import type { GenericPayload, RTMPayload } from "./payloads.js";
 import { MessageRecovery } from "./recovery.js";
 import { RetryTracker } from "./retry.js";
-import { filtersKey, Subscription, SUBSCRIPTION_UPDATED, type Filters } from "./subscription.js";
+import { type Filters, filtersKey, SUBSCRIPTION_UPDATED, Subscription } from "./subscription.js";
 
 /** One received event, as yielded by {@link CrispRTM.events}. */
 export type RTMEvent<K extends RTMEventName = RTMEventName> = K extends RTMEventName
@@ -73,7 +81,8 @@ export class CrispRTM {
   #wake = (event: Event) => {
     if (globalThis.document?.visibilityState === "hidden") return;
     if (this.#state === "ready") this.#session?.checkHeartbeat();
-    else if (this.#state === "reconnecting" && (event.type === "online" || Date.now() >= this.#retryAt)) this.#retryNow();
+    else if (this.#state === "reconnecting" && (event.type === "online" || Date.now() >= this.#retryAt))
+      this.#retryNow();
   };
   /** Set with `recover: { messages: true }`: recovers downtimes and delivers each message once. */
   readonly #recovery: MessageRecovery | undefined;
@@ -205,7 +214,10 @@ export class CrispRTM {
    * Iterates over received events: `for await (const { name, payload } of rtm.events(["message:send"]))`.
    * With no names, every Crisp event. Listening this way subscribes like `on()` does.
    */
-  events<K extends RTMEventName>(names?: readonly K[], options: EventStreamOptions = {}): AsyncIterableIterator<RTMEvent<K>> {
+  events<K extends RTMEventName>(
+    names?: readonly K[],
+    options: EventStreamOptions = {},
+  ): AsyncIterableIterator<RTMEvent<K>> {
     const stream = new EventStream<RTMEvent>(
       (push) => {
         if (!names || names.length === 0) return this.on("*", (name, payload) => push({ name, payload } as RTMEvent));
@@ -232,7 +244,14 @@ export class CrispRTM {
   dispatch<K extends RTMEventName>(name: K, payload: RTMPayload<K>): void {
     if (this.#state === "closed") throw closedError();
     const raw: string = name;
-    if (typeof raw !== "string" || !raw || raw === "*" || raw.startsWith("rtm:") || typeof payload !== "object" || !payload) {
+    if (
+      typeof raw !== "string" ||
+      !raw ||
+      raw === "*" ||
+      raw.startsWith("rtm:") ||
+      typeof payload !== "object" ||
+      !payload
+    ) {
       throw invalid("dispatch() needs an event name and an object");
     }
     this.#deliver(name, payload);
@@ -249,7 +268,8 @@ export class CrispRTM {
   }
 
   #checkListener(name: unknown, listener: unknown): void {
-    if (typeof name !== "string" || !name || typeof listener !== "function") throw invalid("on() needs an event name and a function");
+    if (typeof name !== "string" || !name || typeof listener !== "function")
+      throw invalid("on() needs an event name and a function");
   }
 
   #setState(state: RTMState): void {
@@ -261,7 +281,10 @@ export class CrispRTM {
 
   #onListenerError(error: unknown, event: string): void {
     if (event === "rtm:error") return;
-    this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${this.#redact(event).slice(0, 60)} threw`, { cause: error }));
+    this.#listeners.emit(
+      "rtm:error",
+      new RTMError("listener_error", `a listener of ${this.#redact(event).slice(0, 60)} threw`, { cause: error }),
+    );
   }
 
   #currentFilters(): Filters {
@@ -271,7 +294,8 @@ export class CrispRTM {
 
   #filtersChanged(force = false): Promise<void> {
     if (this.#state !== "ready") return Promise.resolve();
-    if (!force && filtersKey(this.#currentFilters()) === this.#sentFilters && !this.#binds.pending) return Promise.resolve();
+    if (!force && filtersKey(this.#currentFilters()) === this.#sentFilters && !this.#binds.pending)
+      return Promise.resolve();
     return this.#binds.request();
   }
 
@@ -301,7 +325,11 @@ export class CrispRTM {
     const ms = this.#options.firstConnectTimeoutMs;
     // Past it: the last failure's code, and a message that says what kept failing.
     const expired = (last = this.#lastError) =>
-      this.#fail(new RTMError(last?.code ?? "timeout", `no connection in ${ms} ms; last failure: ${last?.message}`, { cause: last }));
+      this.#fail(
+        new RTMError(last?.code ?? "timeout", `no connection in ${ms} ms; last failure: ${last?.message}`, {
+          cause: last,
+        }),
+      );
     if (ms < Infinity) this.#deadline = setTimeout(expired, ms);
     void this.#attempt();
   }
@@ -369,7 +397,9 @@ export class CrispRTM {
       return;
     }
     if (name === "unauthorized") {
-      this.#fail(new RTMError("unauthorized", `authentication refused: ${this.#redact(serverMessage(args[0]) ?? "no reason")}`));
+      this.#fail(
+        new RTMError("unauthorized", `authentication refused: ${this.#redact(serverMessage(args[0]) ?? "no reason")}`),
+      );
       return;
     }
     if (this.#state !== "ready") return;

@@ -1,4 +1,4 @@
-import { discoverEndpoint, type DiscoveredEndpoint, type DiscoveryOptions } from "../rest/discover.js";
+import { type DiscoveredEndpoint, type DiscoveryOptions, discoverEndpoint } from "../rest/discover.js";
 import type { SocketEndpoint } from "../rest/endpoint.js";
 import type { ResolvedOptions } from "./options.js";
 

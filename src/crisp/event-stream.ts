@@ -25,7 +25,11 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   #done = false;
   #error: unknown;
 
-  constructor(subscribe: Subscribe<T>, { signal, bufferSize = 10_000 }: EventStreamOptions, onDone: (stream: EventStream<T>) => void) {
+  constructor(
+    subscribe: Subscribe<T>,
+    { signal, bufferSize = 10_000 }: EventStreamOptions,
+    onDone: (stream: EventStream<T>) => void,
+  ) {
     const unsubscribe = subscribe((item) => {
       if (this.#done) return;
       if (this.#buffer.length >= bufferSize) {

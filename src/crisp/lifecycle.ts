@@ -1,14 +1,7 @@
 import type { RTMError } from "../core/errors.js";
 
 /** The states of a {@link CrispRTM} client. */
-export type RTMState =
-  | "idle"
-  | "discovering"
-  | "connecting"
-  | "authenticating"
-  | "ready"
-  | "reconnecting"
-  | "closed";
+export type RTMState = "idle" | "discovering" | "connecting" | "authenticating" | "ready" | "reconnecting" | "closed";
 
 /** The window during which the client was not receiving events; reconcile it over REST. */
 export interface Downtime {
@@ -40,7 +33,14 @@ export interface RTMLifecycleEvents {
    * delivered (tell them from live ones with `rtm.isRecovered(payload)`), `requests` REST requests made;
    * `truncated` when a cap or an `error` (also reported as `rtm:error`) left part of the window unread.
    */
-  "rtm:recovered": { since: number; until: number; count: number; truncated: boolean; requests: number; error?: RTMError };
+  "rtm:recovered": {
+    since: number;
+    until: number;
+    count: number;
+    truncated: boolean;
+    requests: number;
+    error?: RTMError;
+  };
   /** The client is closed for good; `error` is set when it was a failure, not a call to `close()`. */
   "rtm:close": { error?: RTMError };
 }

@@ -1,10 +1,10 @@
 import { RTMError } from "../core/errors.js";
 import { DEFAULT_REST_BASE, discoveryUrl } from "../rest/discover.js";
 import { parseSocketEndpoint, type SocketEndpoint } from "../rest/endpoint.js";
+import type { RecoverOptions } from "../rest/recover.js";
 import type { WebSocketConstructor } from "../socketio/websocket-constructor.js";
 import type { RTMEventName, RTMTier } from "./catalog.js";
 import type { RetryPolicy } from "./retry.js";
-import type { RecoverOptions } from "../rest/recover.js";
 
 /** How the client reconnects. Every field is optional. */
 export interface ReconnectOptions {
@@ -27,7 +27,10 @@ export interface ReconnectOptions {
 }
 
 /** The `recover` option: what to read back over REST after a reconnect (see README, Recovery), and its caps. */
-export type RecoverClientOptions = { messages: boolean } & Pick<RecoverOptions, "concurrency" | "maxRequests" | "maxWebsites" | "maxConversations">;
+export type RecoverClientOptions = { messages: boolean } & Pick<
+  RecoverOptions,
+  "concurrency" | "maxRequests" | "maxWebsites" | "maxConversations"
+>;
 
 /** Options of {@link CrispRTM}. */
 export interface CrispRTMOptions {
@@ -115,7 +118,8 @@ const optional =
     value === undefined ? fallback : rule(value, name);
 
 /** A non-empty string. */
-const string: Rule = (value, name) => (typeof value === "string" && value.trim() ? value : fail(name, "a non-empty string"));
+const string: Rule = (value, name) =>
+  typeof value === "string" && value.trim() ? value : fail(name, "a non-empty string");
 
 /** An optional function. */
 const func = optional((value, name) => (typeof value === "function" ? value : fail(name, "a function")));
@@ -142,13 +146,20 @@ export function stringList(value: unknown, name: string): string[] | undefined {
  * Applies `rules` to the same-named properties of `input`, which must be an object (else `name must be {what}`);
  * a property no rule knows (a misspelling) is refused rather than silently ignored.
  */
-function check(input: unknown, rules: Record<string, Rule>, name: string, prefix = "", what = "an object"): Record<string, unknown> {
+function check(
+  input: unknown,
+  rules: Record<string, Rule>,
+  name: string,
+  prefix = "",
+  what = "an object",
+): Record<string, unknown> {
   if (!input || typeof input !== "object") fail(name, what);
   for (const key of Object.keys(input as object)) {
     if (!Object.hasOwn(rules, key)) throw new RTMError("invalid_options", `unknown option ${prefix}${key}`);
   }
   const resolved: Record<string, unknown> = {};
-  for (const [key, rule] of Object.entries(rules)) resolved[key] = rule((input as Record<string, unknown>)[key], prefix + key);
+  for (const [key, rule] of Object.entries(rules))
+    resolved[key] = rule((input as Record<string, unknown>)[key], prefix + key);
   return resolved;
 }
 
@@ -166,7 +177,8 @@ const RECONNECT: { [K in keyof ReconnectOptions]-?: Rule } = {
 const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   identifier: string,
   key: string,
-  tier: (value = "plugin", name) => (TIERS.includes(value as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`)),
+  tier: (value = "plugin", name) =>
+    TIERS.includes(value as RTMTier) ? value : fail(name, `one of ${TIERS.join(", ")}`),
   websiteId: optional(string),
   restBase: optional(string, DEFAULT_REST_BASE),
   events: stringList,
@@ -174,7 +186,13 @@ const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   endpoint: optional((value, name) => parseSocketEndpoint(string(value, name) as string, name)),
   reconnect: (value, name) => {
     if (value === false) return false;
-    const policy = check(value === undefined ? {} : value, RECONNECT, name, `${name}.`, "false or an object") as ResolvedOptions["reconnect"] & object;
+    const policy = check(
+      value === undefined ? {} : value,
+      RECONNECT,
+      name,
+      `${name}.`,
+      "false or an object",
+    ) as ResolvedOptions["reconnect"] & object;
     return policy.maxDelayMs < policy.initialDelayMs ? fail("reconnect.maxDelayMs", ">= initialDelayMs") : policy;
   },
   authTimeoutMs: number(10_000),
@@ -183,16 +201,21 @@ const OPTIONS: { [K in keyof ResolvedOptions]: Rule } = {
   discoveryTimeoutMs: number(10_000),
   bindIntervalMs: number(2500),
   maxPayloadLength: number(1_000_000),
-  signal: optional((value, name) => (typeof value === "object" && value && "aborted" in value ? value : fail(name, "an AbortSignal"))),
+  signal: optional((value, name) =>
+    typeof value === "object" && value && "aborted" in value ? value : fail(name, "an AbortSignal"),
+  ),
   WebSocket: func,
   fetch: func,
-  recover: optional((value, name) => (typeof (value as RecoverClientOptions)?.messages === "boolean" ? value : fail(name, "{ messages: boolean }"))),
+  recover: optional((value, name) =>
+    typeof (value as RecoverClientOptions)?.messages === "boolean" ? value : fail(name, "{ messages: boolean }"),
+  ),
 };
 
 /** Validates user options; throws `invalid_options` (or `insecure_endpoint`) naming the faulty option. */
 export function resolveOptions(input: CrispRTMOptions): ResolvedOptions {
   const options = check(input, OPTIONS, "options") as unknown as ResolvedOptions;
-  if (options.tier === "website" && !options.websiteId) throw new RTMError("invalid_options", "the website tier needs websiteId");
+  if (options.tier === "website" && !options.websiteId)
+    throw new RTMError("invalid_options", "the website tier needs websiteId");
   discoveryUrl(options.restBase, options.tier, options.websiteId);
   return options;
 }

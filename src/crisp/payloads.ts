@@ -53,7 +53,12 @@ export interface FieldContent extends Extensible {
 /** Content of a `carousel` message. */
 export interface CarouselContent extends Extensible {
   text: string;
-  targets: ({ title: string; description?: string; image?: string; actions: ({ label: string; url: string } & Extensible)[] } & Extensible)[];
+  targets: ({
+    title: string;
+    description?: string;
+    image?: string;
+    actions: ({ label: string; url: string } & Extensible)[];
+  } & Extensible)[];
 }
 
 /** Content of an `event` message. */
@@ -107,7 +112,9 @@ export interface MessageBase extends SessionEvent {
  * A message, as carried by `message:send` (from the visitor) and `message:received` (from an operator): a union
  * discriminated by `type`, so `if (m.type === "text") m.content` is a `string`.
  */
-export type MessagePayload = { [T in MessageType]: MessageBase & { type: T; content: MessageContents[T] } }[MessageType];
+export type MessagePayload = {
+  [T in MessageType]: MessageBase & { type: T; content: MessageContents[T] };
+}[MessageType];
 
 /** `message:updated`. */
 export interface MessageUpdatedPayload extends SessionEvent {

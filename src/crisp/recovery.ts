@@ -1,6 +1,6 @@
 import { type RTMError, toRTMError } from "../core/errors.js";
-import { recoveryLimits, runRecovery, type RecoveryPlan } from "../rest/recover.js";
 import { redactor } from "../core/redact.js";
+import { type RecoveryPlan, recoveryLimits, runRecovery } from "../rest/recover.js";
 import { crispHeaders } from "../rest/request.js";
 import type { Downtime, RTMLifecycleEvents } from "./lifecycle.js";
 import type { ResolvedOptions } from "./options.js";
@@ -77,6 +77,13 @@ export class MessageRecovery {
       error = toRTMError(cause, "recovery_failed", "recovery failed");
       this.report(error);
     }
-    this.emit({ since, until, count, truncated: result.truncated || !!error, requests: result.requests, ...(error && { error }) });
+    this.emit({
+      since,
+      until,
+      count,
+      truncated: result.truncated || !!error,
+      requests: result.requests,
+      ...(error && { error }),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { deferred, type Deferred } from "../core/deferred.js";
+import { type Deferred, deferred } from "../core/deferred.js";
 import { Emitter } from "../core/emitter.js";
 import { RTMError, toRTMError } from "../core/errors.js";
 import type { RTMEventName } from "../crisp/catalog.js";
@@ -6,7 +6,14 @@ import type { RTMEvent, WildcardListener } from "../crisp/client.js";
 import { EventStream, type EventStreamOptions } from "../crisp/event-stream.js";
 import type { RTMPayload } from "../crisp/payloads.js";
 import { backoffDelay } from "../crisp/retry.js";
-import { type HubClientOptions, type HubLifecycleEvents, type HubLifecycleName, type HubState, resolveHubOptions, type ResolvedHubOptions } from "./options.js";
+import {
+  type HubClientOptions,
+  type HubLifecycleEvents,
+  type HubLifecycleName,
+  type HubState,
+  type ResolvedHubOptions,
+  resolveHubOptions,
+} from "./options.js";
 import { type HubFrame, PING_FRAME, unpackFrames } from "./protocol.js";
 
 type AnyListener = (...args: never[]) => void;
@@ -46,7 +53,11 @@ export class HubClient {
   constructor(options: HubClientOptions) {
     this.#options = resolveHubOptions(options);
     this.#listeners = new Emitter((error, event) => {
-      if (event !== "rtm:error") this.#listeners.emit("rtm:error", new RTMError("listener_error", `a listener of ${event} threw`, { cause: error }));
+      if (event !== "rtm:error")
+        this.#listeners.emit(
+          "rtm:error",
+          new RTMError("listener_error", `a listener of ${event} threw`, { cause: error }),
+        );
     });
     const stored = this.#options.cursor?.get();
     this.#delivered = Number.isSafeInteger(stored) && (stored as number) >= 0 ? (stored as number) : null;
@@ -122,7 +133,10 @@ export class HubClient {
    * Iterates over received events: `for await (const { name, payload } of hub.events(["message:send"]))`.
    * With no names, every Crisp event; ends on `close()` or when `options.signal` aborts.
    */
-  events<K extends RTMEventName>(names?: readonly K[], options: EventStreamOptions = {}): AsyncIterableIterator<RTMEvent<K>> {
+  events<K extends RTMEventName>(
+    names?: readonly K[],
+    options: EventStreamOptions = {},
+  ): AsyncIterableIterator<RTMEvent<K>> {
     const stream = new EventStream<RTMEvent>(
       (push) => {
         const wanted = names && names.length > 0 ? new Set<string>(names) : undefined;
@@ -157,7 +171,8 @@ export class HubClient {
     try {
       ticket = await this.#credential();
     } catch (error) {
-      if (generation === this.#generation) this.#attemptFailed(toRTMError(error, "connection_failed", "could not get a ticket"), false);
+      if (generation === this.#generation)
+        this.#attemptFailed(toRTMError(error, "connection_failed", "could not get a ticket"), false);
       return;
     }
     if (generation !== this.#generation) return;
@@ -212,7 +227,8 @@ export class HubClient {
     const { ticket, bearer, url } = this.#options;
     if (ticket) {
       const value = await ticket();
-      if (typeof value !== "string" || value.trim() === "") throw new RTMError("unauthorized", "the ticket provider returned no ticket");
+      if (typeof value !== "string" || value.trim() === "")
+        throw new RTMError("unauthorized", "the ticket provider returned no ticket");
       return value.trim();
     }
     let response: Response;
@@ -226,9 +242,11 @@ export class HubClient {
       throw new RTMError("connection_failed", "no answer to POST /ticket", { cause: error });
     }
     const body: unknown = await response.json().catch(() => null);
-    if (response.status === 401 || response.status === 403) throw new RTMError("unauthorized", "the hub refused the bearer", { status: response.status });
+    if (response.status === 401 || response.status === 403)
+      throw new RTMError("unauthorized", "the hub refused the bearer", { status: response.status });
     const value = (body as { ticket?: unknown } | null)?.ticket;
-    if (!response.ok || typeof value !== "string") throw new RTMError("connection_failed", `POST /ticket: HTTP ${response.status}`, { status: response.status });
+    if (!response.ok || typeof value !== "string")
+      throw new RTMError("connection_failed", `POST /ticket: HTTP ${response.status}`, { status: response.status });
     return value;
   }
 
@@ -251,7 +269,12 @@ export class HubClient {
         this.#delivered = frame.seq;
         this.#options.cursor?.set(frame.seq);
         if (frame.type === "downtime") {
-          this.#listeners.emit("rtm:downtime", { seq: frame.seq, since: frame.since, until: frame.until, ms: frame.until - frame.since });
+          this.#listeners.emit("rtm:downtime", {
+            seq: frame.seq,
+            since: frame.since,
+            until: frame.until,
+            ms: frame.until - frame.since,
+          });
         } else {
           if (frame.source === "recovery") this.#recovered.add(frame.payload);
           this.#listeners.emit(frame.name, frame.payload);
@@ -263,7 +286,13 @@ export class HubClient {
         break;
       case "recovered": {
         const { since, until, count, truncated, error } = frame;
-        this.#listeners.emit("rtm:recovered", { since, until, count, truncated, ...(error === undefined ? {} : { error }) });
+        this.#listeners.emit("rtm:recovered", {
+          since,
+          until,
+          count,
+          truncated,
+          ...(error === undefined ? {} : { error }),
+        });
         break;
       }
       case "live":
@@ -303,7 +332,12 @@ export class HubClient {
     const wasLive = this.#state === "ready";
     const description = reason || (opened ? `closed (code ${code})` : "refused or unreachable");
     if (wasLive) {
-      this.#listeners.emit("rtm:disconnect", { reason: `close ${code}`, description, at: Date.now(), willReconnect: this.#options.reconnect !== false });
+      this.#listeners.emit("rtm:disconnect", {
+        reason: `close ${code}`,
+        description,
+        at: Date.now(),
+        willReconnect: this.#options.reconnect !== false,
+      });
     }
     let error: RTMError;
     if (code === 4401) error = new RTMError("unauthorized", description);

@@ -4,12 +4,20 @@
  * has the shape of `CrispRTM`, so code moves between the two, and never holds a Crisp token.
  * @module
  */
-export { HubClient } from "./client.js";
-export type { CursorStore, HubClientOptions, HubLifecycleEvents, HubLifecycleName, HubState, HubWebSocketConstructor } from "./options.js";
-export { type HubFrame, type HubUpstreamState, PING_FRAME } from "./protocol.js";
-export type { RTMEvent, WildcardListener } from "../crisp/client.js";
-export type { Downtime } from "../crisp/lifecycle.js";
-export type { EventStreamOptions } from "../crisp/event-stream.js";
+
+export { isRTMError, RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
 export type { RTMEventName } from "../crisp/catalog.js";
+export type { RTMEvent, WildcardListener } from "../crisp/client.js";
+export type { EventStreamOptions } from "../crisp/event-stream.js";
+export type { Downtime } from "../crisp/lifecycle.js";
 export type * from "../crisp/payloads.js";
-export { RTMError, isRTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
+export { HubClient } from "./client.js";
+export type {
+  CursorStore,
+  HubClientOptions,
+  HubLifecycleEvents,
+  HubLifecycleName,
+  HubState,
+  HubWebSocketConstructor,
+} from "./options.js";
+export { type HubFrame, type HubUpstreamState, PING_FRAME } from "./protocol.js";

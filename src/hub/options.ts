@@ -1,7 +1,7 @@
 import { RTMError } from "../core/errors.js";
-import type { BackoffPolicy } from "../crisp/retry.js";
 import type { RTMEventName } from "../crisp/catalog.js";
 import type { Downtime } from "../crisp/lifecycle.js";
+import type { BackoffPolicy } from "../crisp/retry.js";
 import type { HubUpstreamState } from "./protocol.js";
 
 /**
@@ -102,11 +102,20 @@ export interface ResolvedHubOptions {
 const invalid = (message: string): RTMError => new RTMError("invalid_options", message);
 
 /** The backoff schedule's defaults; every field can be overridden. */
-const RECONNECT = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.5, maxAttempts: Number.POSITIVE_INFINITY };
+const RECONNECT = {
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  factor: 2,
+  jitter: 0.5,
+  maxAttempts: Number.POSITIVE_INFINITY,
+};
 
 /** A filter list as the hub accepts it (at most 100 names; events may end with `*`), so it never refuses one. */
 function list(value: readonly string[] | undefined, name: string, valid: RegExp): string[] {
-  if (value !== undefined && !(Array.isArray(value) && value.length <= 100 && value.every((entry) => valid.test(entry)))) {
+  if (
+    value !== undefined &&
+    !(Array.isArray(value) && value.length <= 100 && value.every((entry) => valid.test(entry)))
+  ) {
     throw invalid(`${name}: at most 100 valid names`);
   }
   return [...new Set(value ?? [])];
@@ -122,14 +131,17 @@ export function resolveHubOptions(options: HubClientOptions): ResolvedHubOptions
   } catch {
     throw invalid("url: the hub's /events URL");
   }
-  if (!/^wss?:$/.test(url.protocol) || url.username || url.searchParams.has("ticket")) throw invalid("url: a wss:// URL without credentials");
+  if (!/^wss?:$/.test(url.protocol) || url.username || url.searchParams.has("ticket"))
+    throw invalid("url: a wss:// URL without credentials");
   if (url.protocol === "ws:" && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname)) {
     throw new RTMError("insecure_endpoint", "use wss:// for a hub that is not on this machine");
   }
-  if ((typeof ticket === "function") === (typeof bearer === "string" && bearer !== "")) throw invalid("give ticket (a function) or bearer (a string)");
+  if ((typeof ticket === "function") === (typeof bearer === "string" && bearer !== ""))
+    throw invalid("give ticket (a function) or bearer (a string)");
   if (cursor !== undefined && typeof cursor?.get !== "function") throw invalid("cursor: { get(), set(seq) }");
   const policy = reconnect === false ? false : { ...RECONNECT, ...reconnect };
-  if ((policy && !Object.values(policy).every((value) => value >= 0)) || !(heartbeatMs > 0)) throw invalid("reconnect and heartbeatMs: numbers >= 0");
+  if ((policy && !Object.values(policy).every((value) => value >= 0)) || !(heartbeatMs > 0))
+    throw invalid("reconnect and heartbeatMs: numbers >= 0");
   return {
     url,
     ticket,

@@ -5,12 +5,28 @@
  */
 
 /** The hub's upstream (Crisp) connection state, as it reports it: a crisp-rtm state, or `stopped`. */
-export type HubUpstreamState = "idle" | "discovering" | "connecting" | "authenticating" | "ready" | "reconnecting" | "closed" | "stopped";
+export type HubUpstreamState =
+  | "idle"
+  | "discovering"
+  | "connecting"
+  | "authenticating"
+  | "ready"
+  | "reconnecting"
+  | "closed"
+  | "stopped";
 
 /** One frame of the hub's protocol (v1, or one entry of a v2 batch). Unknown types are ignored. */
 export type HubFrame =
   | { type: "hello"; seq: number; oldest: number | null; upstream: HubUpstreamState; protocol?: number }
-  | { type: "event"; seq: number; name: string; websiteId: string | null; at: number; source?: string; payload: Record<string, unknown> }
+  | {
+      type: "event";
+      seq: number;
+      name: string;
+      websiteId: string | null;
+      at: number;
+      source?: string;
+      payload: Record<string, unknown>;
+    }
   | { type: "downtime"; seq: number; since: number; until: number; ms: number }
   | { type: "gap"; from: number; to: number }
   | { type: "reset"; since: number; seq: number }

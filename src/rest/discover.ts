@@ -1,7 +1,7 @@
-import { isTlsTrustFailure, RTMError, UNTRUSTED, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
+import { isTlsTrustFailure, RTMError, type RTMErrorCode, type RTMErrorDetails, UNTRUSTED } from "../core/errors.js";
 import { redactor } from "../core/redact.js";
 import { parseSocketEndpoint, parseUrl, type SocketEndpoint } from "./endpoint.js";
-import { crispGet, crispHeaders, reasonOf, type CrispAnswer } from "./request.js";
+import { type CrispAnswer, crispGet, crispHeaders, reasonOf } from "./request.js";
 
 /** The token tiers Crisp knows. */
 export type CrispTier = "plugin" | "user" | "website";
@@ -66,9 +66,15 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   const failed = "endpoint discovery failed";
   let answer: CrispAnswer;
   try {
-    answer = await crispGet(url, crispHeaders(options.identifier, options.key, tier), signal ? AbortSignal.any([signal, timeout]) : timeout, options.fetch);
+    answer = await crispGet(
+      url,
+      crispHeaders(options.identifier, options.key, tier),
+      signal ? AbortSignal.any([signal, timeout]) : timeout,
+      options.fetch,
+    );
   } catch (cause) {
-    const failure = (code: RTMErrorCode, what: string) => new RTMError(code, `endpoint discovery ${what} (${url.host})`, { cause });
+    const failure = (code: RTMErrorCode, what: string) =>
+      new RTMError(code, `endpoint discovery ${what} (${url.host})`, { cause });
     throw signal?.aborted
       ? failure("aborted", "was aborted")
       : timeout.aborted
@@ -82,7 +88,8 @@ export async function discoverEndpoint(options: DiscoveryOptions): Promise<Disco
   const fail = (code: RTMErrorCode, what: string, detail = reason, retryAfterMs?: number) =>
     new RTMError(code, `${what} (HTTP ${status}: ${detail})`, { status, retryAfterMs } as RTMErrorDetails);
   if (status === 401 || status === 403) throw fail("unauthorized", "Crisp refused the token");
-  if (status === 429 || status === 420) throw fail("rate_limited", "endpoint discovery rate limited", reason, retryAfterMs);
+  if (status === 429 || status === 420)
+    throw fail("rate_limited", "endpoint discovery rate limited", reason, retryAfterMs);
   if (status >= 400) throw fail("discovery_failed", failed);
   const app = text(body?.data?.socket?.app);
   if (!app) throw fail("discovery_failed", failed, body === undefined ? "the body is not JSON" : "no data.socket.app");

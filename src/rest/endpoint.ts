@@ -28,7 +28,10 @@ export function parseUrl(value: string, what: string, socket?: boolean): URL {
     throw new RTMError("invalid_options", `${what} must use ${socket ? "wss:" : "https:"} (got ${scheme})`);
   }
   if (/^(http|ws):$/.test(scheme) && !isLoopbackHost(url.hostname)) {
-    throw new RTMError("insecure_endpoint", `${what} uses plaintext ${scheme} to ${url.hostname}; only loopback hosts may skip TLS`);
+    throw new RTMError(
+      "insecure_endpoint",
+      `${what} uses plaintext ${scheme} to ${url.hostname}; only loopback hosts may skip TLS`,
+    );
   }
   return url;
 }

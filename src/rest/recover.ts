@@ -1,8 +1,8 @@
 import { RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
-import { redactor, type Redactor } from "../core/redact.js";
-import { DEFAULT_REST_BASE, type CrispTier } from "./discover.js";
+import { type Redactor, redactor } from "../core/redact.js";
+import { type CrispTier, DEFAULT_REST_BASE } from "./discover.js";
 import { parseUrl } from "./endpoint.js";
-import { crispGet, crispHeaders, reasonOf, type CrispAnswer } from "./request.js";
+import { type CrispAnswer, crispGet, crispHeaders, reasonOf } from "./request.js";
 
 /** A time window, in ms since the epoch (the shape of `rtm:ready`'s `downtime`). */
 export interface RecoveryWindow {
@@ -100,7 +100,9 @@ interface Conversation {
 }
 
 /** Options after validation, as {@link runRecovery} takes them (`CrispRTM` builds them from its own options). */
-export type RecoveryPlan = Required<Pick<RecoverOptions, "concurrency" | "maxRequests" | "maxWebsites" | "maxConversations" | "timeoutMs" | "maxRetries">> & {
+export type RecoveryPlan = Required<
+  Pick<RecoverOptions, "concurrency" | "maxRequests" | "maxWebsites" | "maxConversations" | "timeoutMs" | "maxRetries">
+> & {
   /** The REST base, ending with `/`. */
   base: string;
   headers: Record<string, string>;
@@ -131,7 +133,14 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 /** The caps and retries, with their defaults. */
-const LIMITS = { concurrency: 4, maxRequests: 500, maxWebsites: 50, maxConversations: 200, timeoutMs: 10_000, maxRetries: 3 };
+const LIMITS = {
+  concurrency: 4,
+  maxRequests: 500,
+  maxWebsites: 50,
+  maxConversations: 200,
+  timeoutMs: 10_000,
+  maxRetries: 3,
+};
 
 /**
  * The caps and retries of `options`, validated (whole numbers >= 1, or >= 0 for `maxRetries`; the caps may be
@@ -162,7 +171,8 @@ export function recoveryLimits(options: Partial<typeof LIMITS>): typeof LIMITS {
 export function recoverMessages(options: RecoverOptions): Recovery {
   if (!options || typeof options !== "object") invalid("options must be an object");
   const { identifier, key, tier = "plugin", websiteId } = options;
-  if (typeof identifier !== "string" || !identifier || typeof key !== "string" || !key) invalid("identifier and key must be non-empty strings");
+  if (typeof identifier !== "string" || !identifier || typeof key !== "string" || !key)
+    invalid("identifier and key must be non-empty strings");
   if (!["plugin", "user", "website"].includes(tier)) invalid("tier must be plugin, user or website");
   const window = options.window ?? options;
   const since = window.since;
@@ -174,7 +184,8 @@ export function recoverMessages(options: RecoverOptions): Recovery {
   if (websites !== undefined && !(Array.isArray(websites) && websites.every((id) => typeof id === "string" && id))) {
     invalid("websites must be an array of website ids");
   }
-  if (!websites && tier !== "plugin") websites = websiteId ? [websiteId] : invalid(`the ${tier} tier needs websites (or websiteId)`);
+  if (!websites && tier !== "plugin")
+    websites = websiteId ? [websiteId] : invalid(`the ${tier} tier needs websites (or websiteId)`);
   const plan: RecoveryPlan = {
     ...recoveryLimits(options),
     base: parseUrl((options.restBase ?? DEFAULT_REST_BASE).replace(/\/*$/, "/"), "restBase").href,
@@ -189,11 +200,22 @@ export function recoverMessages(options: RecoverOptions): Recovery {
 
 /** {@link recoverMessages} once its options are validated. */
 export function runRecovery(plan: RecoveryPlan, since: number, until: number): Recovery {
-  const result: RecoveryResult = { since, until, count: 0, truncated: false, requests: 0, websites: 0, conversations: 0 };
+  const result: RecoveryResult = {
+    since,
+    until,
+    count: 0,
+    truncated: false,
+    requests: 0,
+    websites: 0,
+    conversations: 0,
+  };
   return Object.assign(run(plan, result), { result });
 }
 
-async function* run(plan: RecoveryPlan, result: RecoveryResult): AsyncGenerator<RestMessageEvent, RecoveryResult, undefined> {
+async function* run(
+  plan: RecoveryPlan,
+  result: RecoveryResult,
+): AsyncGenerator<RestMessageEvent, RecoveryResult, undefined> {
   const { since, until } = result;
   const stop = new AbortController();
   const signal = AbortSignal.any(plan.signal ? [plan.signal, stop.signal] : [stop.signal]);
@@ -219,14 +241,23 @@ async function* run(plan: RecoveryPlan, result: RecoveryResult): AsyncGenerator<
       if (status < 300 && Array.isArray(data)) return data;
       if (status === 404) return [];
       const code: RTMErrorCode =
-        status === 401 ? "unauthorized" : status === 403 ? "forbidden_scope" : status === 429 ? "rate_limited" : timeout.aborted ? "timeout" : "recovery_failed";
+        status === 401
+          ? "unauthorized"
+          : status === 403
+            ? "forbidden_scope"
+            : status === 429
+              ? "rate_limited"
+              : timeout.aborted
+                ? "timeout"
+                : "recovery_failed";
       const error = new RTMError(
         code,
         `recovery: GET ${url.pathname} ${status ? `answered ${status} ${reasonOf(body, plan.redact)}` : "got no answer"}${status === 403 ? " (no conversation read scope?)" : ""}`,
         { status: status || undefined, retryAfterMs } as RTMErrorDetails,
       );
       const wait = status === 429 ? (retryAfterMs ?? 1000) : 250 * 2 ** attempt;
-      if ((status > 0 && status < 500 && status !== 429) || attempt >= plan.maxRetries || wait > MAX_RETRY_AFTER_MS) throw error;
+      if ((status > 0 && status < 500 && status !== 429) || attempt >= plan.maxRetries || wait > MAX_RETRY_AFTER_MS)
+        throw error;
       await sleep(wait, signal);
     }
   };
@@ -265,9 +296,15 @@ async function* run(plan: RecoveryPlan, result: RecoveryResult): AsyncGenerator<
     let conversations: Conversation[] = [];
     await each(websites, async (w) => {
       for (let page = 1, found = 0; found <= plan.maxConversations; page += 1) {
-        const items = await get(`website/${encodeURIComponent(w)}/conversations/${page}`, { per_page: `${PER_PAGE}`, order_date_updated: "1" });
+        const items = await get(`website/${encodeURIComponent(w)}/conversations/${page}`, {
+          per_page: `${PER_PAGE}`,
+          order_date_updated: "1",
+        });
         for (const item of items ?? []) {
-          const { session_id: s, updated_at: updated = Infinity } = (item ?? {}) as { session_id?: unknown; updated_at?: number };
+          const { session_id: s, updated_at: updated = Infinity } = (item ?? {}) as {
+            session_id?: unknown;
+            updated_at?: number;
+          };
           if (updated < since) return;
           if (typeof s === "string") found = conversations.push({ w, s, updated });
         }
@@ -284,7 +321,9 @@ async function* run(plan: RecoveryPlan, result: RecoveryResult): AsyncGenerator<
     await each(conversations, async ({ w, s, updated }) => {
       const found = new Map<unknown, RestMessage>();
       for (let after = since; ; ) {
-        const items = await get(`website/${encodeURIComponent(w)}/conversation/${encodeURIComponent(s)}/messages`, { timestamp_after: `${after}` });
+        const items = await get(`website/${encodeURIComponent(w)}/conversation/${encodeURIComponent(s)}/messages`, {
+          timestamp_after: `${after}`,
+        });
         let last = after;
         for (const item of (items ?? []) as RestMessage[]) {
           const time = item?.timestamp;

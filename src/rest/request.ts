@@ -43,7 +43,12 @@ export interface CrispAnswer {
  * GETs `url` with the token's headers; resolves with the answer whatever its status, and rejects only when no
  * answer came (network error, abort, timeout: the `fetch` error as it is).
  */
-export async function crispGet(url: URL, headers: Record<string, string>, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<CrispAnswer> {
+export async function crispGet(
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  fetchImpl: typeof fetch = fetch,
+): Promise<CrispAnswer> {
   const response = await fetchImpl(url.href, { headers, signal });
   const text = await response.text();
   let body: CrispEnvelope | undefined;

@@ -33,4 +33,5 @@ export function installTimerFunctions(obj, _opts) {
 const unreachable = (..._args) => {
   throw new Error("engine.io-client's long-polling helpers are not part of crisp-rtm");
 };
+
 export { unreachable as byteLength, unreachable as randomString };

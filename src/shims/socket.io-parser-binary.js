@@ -9,4 +9,5 @@
 const unsupported = (..._args) => {
   throw new Error("binary packets are not supported by crisp-rtm");
 };
+
 export { unsupported as deconstructPacket, unsupported as reconstructPacket };

@@ -39,7 +39,9 @@ export function fetchWebSocket(options: FetchWebSocketOptions = {}): WebSocketCo
 
     constructor(url: string) {
       this.url = url;
-      (options.fetch ?? fetch)(url.replace(/^ws(s?):/i, "http$1:"), { headers: { ...options.headers, Upgrade: "websocket" } }).then(
+      (options.fetch ?? fetch)(url.replace(/^ws(s?):/i, "http$1:"), {
+        headers: { ...options.headers, Upgrade: "websocket" },
+      }).then(
         (response) => this.#accept(response as UpgradeResponse),
         (error: unknown) => this.#failed(error),
       );

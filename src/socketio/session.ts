@@ -1,5 +1,5 @@
 import { Socket as EngineSocket } from "engine.io-client";
-import { Decoder, Encoder, PacketType, type Packet } from "socket.io-parser";
+import { Decoder, Encoder, type Packet, PacketType } from "socket.io-parser";
 import { Emitter } from "../core/emitter.js";
 import { serverMessage } from "../core/server-message.js";
 import type { SessionClose, SessionCloseReason } from "./close-reason.js";
@@ -193,7 +193,11 @@ export class SocketIOSession {
     this.#opened = true;
     this.#arm(this.#options.connectTimeoutMs, "connect timeout", "no answer to CONNECT in time");
     this.#events.emit("open");
-    this.#write(this.#options.auth ? { type: PacketType.CONNECT, nsp: "/", data: this.#options.auth } : { type: PacketType.CONNECT, nsp: "/" });
+    this.#write(
+      this.#options.auth
+        ? { type: PacketType.CONNECT, nsp: "/", data: this.#options.auth }
+        : { type: PacketType.CONNECT, nsp: "/" },
+    );
   }
 
   /** Every frame passes here before Engine.IO decodes it: the size cap applies to every packet type. */
@@ -271,7 +275,11 @@ export class SocketIOSession {
 
   #onEngineClose(reason: EngineCloseReason, description: unknown): void {
     if (reason === "forced close") return;
-    this.#finish(reason, reason === "ping timeout" ? "no heartbeat in time" : `connection lost: ${describe(description)}`, description);
+    this.#finish(
+      reason,
+      reason === "ping timeout" ? "no heartbeat in time" : `connection lost: ${describe(description)}`,
+      description,
+    );
   }
 
   #finish(reason: SessionCloseReason, description: string, cause?: unknown): void {
@@ -288,7 +296,8 @@ export class SocketIOSession {
       engine.off("close");
       engine.close();
     }
-    const info: SessionClose = cause === undefined ? { reason, description, wasConnected } : { reason, description, wasConnected, cause };
+    const info: SessionClose =
+      cause === undefined ? { reason, description, wasConnected } : { reason, description, wasConnected, cause };
     this.#events.emit("close", info);
     this.#events.clear();
   }

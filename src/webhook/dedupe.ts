@@ -32,7 +32,10 @@ export function webhookEventKey(input: KeyedEvent): string | null {
   if (NOT_IDENTIFIED_BY_FINGERPRINT.has(input.event)) return null;
   const data = input.data as Record<string, unknown>;
   const fingerprint = data.fingerprint;
-  if (!(typeof fingerprint === "number" && Number.isFinite(fingerprint)) && !(typeof fingerprint === "string" && fingerprint !== "")) {
+  if (
+    !(typeof fingerprint === "number" && Number.isFinite(fingerprint)) &&
+    !(typeof fingerprint === "string" && fingerprint !== "")
+  ) {
     return null;
   }
   const websiteId = input.website_id ?? (typeof data.website_id === "string" ? data.website_id : null);
@@ -107,7 +110,8 @@ export class RecentKeys {
     this.#capacity = options.capacity ?? 10_000;
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
     this.#now = options.now ?? Date.now;
-    if (!Number.isSafeInteger(this.#capacity) || this.#capacity < 1) throw new RTMError("invalid_options", "capacity must be a whole number ≥ 1");
+    if (!Number.isSafeInteger(this.#capacity) || this.#capacity < 1)
+      throw new RTMError("invalid_options", "capacity must be a whole number ≥ 1");
     if (!(this.#ttlMs > 0)) throw new RTMError("invalid_options", "ttlMs must be a positive number");
   }
 
@@ -258,7 +262,8 @@ export class EventDeduper {
    * Rejects (`invalid_options`) only for a payload that cannot be serialised.
    */
   admit(source: DeliverySource, event: KeyedEvent): Promise<boolean> {
-    if (source !== "socket" && source !== "webhook") return Promise.reject(new RTMError("invalid_options", "source must be socket or webhook"));
+    if (source !== "socket" && source !== "webhook")
+      return Promise.reject(new RTMError("invalid_options", "source must be socket or webhook"));
     const key = webhookEventKey(event);
     const identity = key !== null ? Promise.resolve(key) : webhookEventDigest(event);
     identity.catch(() => undefined);

@@ -1,7 +1,13 @@
 import { RTMError } from "../core/errors.js";
 import type { RTMEventName } from "../crisp/catalog.js";
 import type { RTMPayload } from "../crisp/payloads.js";
-import { parseWebhookSignature, parseWebhookTimestamp, verifyWebhook, WEBHOOK_HEADERS, webhookError } from "./verify.js";
+import {
+  parseWebhookSignature,
+  parseWebhookTimestamp,
+  verifyWebhook,
+  WEBHOOK_HEADERS,
+  webhookError,
+} from "./verify.js";
 
 /*
  * A web hook as a `Request`, in reading order: reading the body within a size limit, parsing the JSON
@@ -84,7 +90,8 @@ export function parseWebhookBody(body: string | Uint8Array): WebhookEnvelope {
   if (typeof event !== "string" || event === "" || event === "*" || event.startsWith("rtm:")) {
     throw webhookError("webhook_invalid", "the web hook body has no valid event name");
   }
-  if (!isObject(data)) throw webhookError("webhook_invalid", `the web hook body of ${event.slice(0, 60)} has no data object`);
+  if (!isObject(data))
+    throw webhookError("webhook_invalid", `the web hook body of ${event.slice(0, 60)} has no data object`);
   if (websiteId !== undefined && websiteId !== null && typeof websiteId !== "string") {
     throw webhookError("webhook_invalid", "the web hook body's website_id is not a string");
   }
@@ -149,7 +156,8 @@ export async function handleWebhook(request: Request, options: HandleWebhookOpti
     throw new RTMError("invalid_options", "handleWebhook() needs the hook's secret (a non-empty string)");
   }
   const maxBytes = options.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new RTMError("invalid_options", "maxBytes must be a positive whole number");
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+    throw new RTMError("invalid_options", "maxBytes must be a positive whole number");
   const headers = request.headers;
   const signature = headers.get(WEBHOOK_HEADERS.signature);
   const timestamp = headers.get(WEBHOOK_HEADERS.timestamp);

@@ -4,34 +4,34 @@
  * that a client that never checks a hook never downloads this code.
  * @module
  */
-export { RTMError, isRTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
+export { isRTMError, RTMError, type RTMErrorCode, type RTMErrorDetails } from "../core/errors.js";
 export {
-  WEBHOOK_HEADERS,
-  type WebhookBody,
-  signWebhook,
-  type SignWebhookOptions,
-  verifyWebhook,
-  DEFAULT_WEBHOOK_TOLERANCE_SEC,
-  type VerifyWebhookOptions,
-  type WebhookVerification,
-} from "./verify.js";
-export {
-  DEFAULT_WEBHOOK_MAX_BYTES,
-  parseWebhookBody,
-  type WebhookEvent,
-  type WebhookEnvelope,
-  handleWebhook,
-  type HandleWebhookOptions,
-  type VerifiedWebhook,
-  type WebhookDelivery,
-} from "./handle.js";
-export {
-  webhookEventKey,
+  type DeliverySource,
+  EventDeduper,
+  type EventDeduperOptions,
   type KeyedEvent,
-  webhookEventDigest,
   RecentKeys,
   type RecentKeysOptions,
-  EventDeduper,
-  type DeliverySource,
-  type EventDeduperOptions,
+  webhookEventDigest,
+  webhookEventKey,
 } from "./dedupe.js";
+export {
+  DEFAULT_WEBHOOK_MAX_BYTES,
+  type HandleWebhookOptions,
+  handleWebhook,
+  parseWebhookBody,
+  type VerifiedWebhook,
+  type WebhookDelivery,
+  type WebhookEnvelope,
+  type WebhookEvent,
+} from "./handle.js";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SEC,
+  type SignWebhookOptions,
+  signWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  WEBHOOK_HEADERS,
+  type WebhookBody,
+  type WebhookVerification,
+} from "./verify.js";

@@ -66,7 +66,10 @@ function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | undefined {
 export function subtleCrypto(): SubtleCrypto {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new RTMError("invalid_options", "Web Crypto (crypto.subtle) is not available here; a secure context or a newer runtime is needed");
+    throw new RTMError(
+      "invalid_options",
+      "Web Crypto (crypto.subtle) is not available here; a secure context or a newer runtime is needed",
+    );
   }
   return subtle;
 }
@@ -86,7 +89,13 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   if (cached) return cached;
   let pending: Promise<CryptoKey>;
   try {
-    pending = subtleCrypto().importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    pending = subtleCrypto().importKey(
+      "raw",
+      new TextEncoder().encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
   } catch (error) {
     return Promise.reject(error);
   }
@@ -108,7 +117,8 @@ const SIGNATURE_HEX_LENGTH = 64;
  */
 export function parseWebhookSignature(value: string | null | undefined): Uint8Array<ArrayBuffer> {
   const name = WEBHOOK_HEADERS.signature;
-  if (value === null || value === undefined || value.trim() === "") throw webhookError("webhook_signature", `the ${name} header is missing`);
+  if (value === null || value === undefined || value.trim() === "")
+    throw webhookError("webhook_signature", `the ${name} header is missing`);
   const hex = value.trim();
   const bytes = hex.length === SIGNATURE_HEX_LENGTH ? hexToBytes(hex) : undefined;
   if (!bytes) throw webhookError("webhook_signature", `the ${name} header is not a hex HMAC-SHA256`);
@@ -132,7 +142,8 @@ interface WebhookTimestamp {
  */
 export function parseWebhookTimestamp(value: string | number | null | undefined): WebhookTimestamp {
   const name = WEBHOOK_HEADERS.timestamp;
-  if (value === null || value === undefined || value === "") throw webhookError("webhook_signature", `the ${name} header is missing`);
+  if (value === null || value === undefined || value === "")
+    throw webhookError("webhook_signature", `the ${name} header is missing`);
   const raw = typeof value === "number" ? String(value) : value.trim();
   if (!/^\d{1,16}$/.test(raw)) throw webhookError("webhook_signature", `the ${name} header is not a whole number`);
   const n = Number(raw);
@@ -162,14 +173,16 @@ function bodyBytes(body: WebhookBody, encoder: TextEncoder): Uint8Array {
   if (typeof body === "string") return encoder.encode(body);
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (body === null || typeof body !== "object") throw webhookError("webhook_invalid", "the web hook body must be a string, bytes or an object");
+  if (body === null || typeof body !== "object")
+    throw webhookError("webhook_invalid", "the web hook body must be a string, bytes or an object");
   let text: string | undefined;
   try {
     text = JSON.stringify(body);
   } catch (cause) {
     throw webhookError("webhook_invalid", "the web hook body object cannot be serialised to JSON", cause);
   }
-  if (text === undefined) throw webhookError("webhook_invalid", "the web hook body object cannot be serialised to JSON");
+  if (text === undefined)
+    throw webhookError("webhook_invalid", "the web hook body object cannot be serialised to JSON");
   return encoder.encode(text);
 }
 
@@ -220,13 +233,19 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
   const data = signedData(timestamp.raw, options.body);
   const key = await hmacKey(options.secret);
   if (!(await subtleCrypto().verify("HMAC", key, expected, data))) {
-    throw webhookError("webhook_signature", `the ${WEBHOOK_HEADERS.signature} header does not match the body and timestamp`);
+    throw webhookError(
+      "webhook_signature",
+      `the ${WEBHOOK_HEADERS.signature} header does not match the body and timestamp`,
+    );
   }
   const now = options.now ?? Date.now();
   const skewMs = Math.abs(now - timestamp.ms);
   if (skewMs > toleranceSec * 1000) {
     const when = timestamp.ms < now ? "ago" : "ahead of this clock";
-    throw webhookError("webhook_stale", `the web hook was signed ${Math.round(skewMs / 1000)} s ${when}, outside the ${toleranceSec} s window`);
+    throw webhookError(
+      "webhook_stale",
+      `the web hook was signed ${Math.round(skewMs / 1000)} s ${when}, outside the ${toleranceSec} s window`,
+    );
   }
   return { signedAt: timestamp.ms };
 }

@@ -1,7 +1,7 @@
 import { expect } from "@open-wc/testing";
 import { CrispRTM, discoverEndpoint, RTMError } from "../../src/index.js";
 import { sleep, waitFor } from "../scenarios/wait.js";
-import { fixture, rejection, type Fixture } from "./fixture.js";
+import { type Fixture, fixture, rejection } from "./fixture.js";
 
 describe("endpoint discovery", () => {
   let f: Fixture;
@@ -11,7 +11,12 @@ describe("endpoint discovery", () => {
   afterEach(() => f.dispose());
 
   const discover = (extra: Record<string, unknown> = {}) =>
-    discoverEndpoint({ identifier: f.emulator.token.identifier, key: f.emulator.token.key, restBase: f.emulator.info.restUrl, ...extra });
+    discoverEndpoint({
+      identifier: f.emulator.token.identifier,
+      key: f.emulator.token.key,
+      restBase: f.emulator.info.restUrl,
+      ...extra,
+    });
 
   it("returns the advertised socket URL, with its path as the Engine.IO path", async () => {
     const found = await discover();
@@ -27,12 +32,22 @@ describe("endpoint discovery", () => {
     const token = { identifier: "website-token", key: "website-key", websites: [websiteId], tier: "website" };
     const site = await fixture({ tokens: [token] });
     try {
-      const found = await discoverEndpoint({ ...token, tier: "website", websiteId, restBase: site.emulator.info.restUrl });
+      const found = await discoverEndpoint({
+        ...token,
+        tier: "website",
+        websiteId,
+        restBase: site.emulator.info.restUrl,
+      });
       expect(found.socket.url).to.equal(site.emulator.info.rtmUrl);
       const [entry] = (await site.emulator.state()).restLog;
       expect(String(entry?.path)).to.contain(`/website/${websiteId}/`);
       const other = await rejection(
-        discoverEndpoint({ ...token, tier: "website", websiteId: "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", restBase: site.emulator.info.restUrl }),
+        discoverEndpoint({
+          ...token,
+          tier: "website",
+          websiteId: "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
+          restBase: site.emulator.info.restUrl,
+        }),
       );
       expect([other.code, other.status]).to.deep.equal(["unauthorized", 403]);
     } finally {

@@ -1,8 +1,8 @@
 import { expect } from "@open-wc/testing";
 import * as lib from "../../src/index.js";
+import { managerUrl } from "../runtimes/chromium/manager.js";
 import { FAST_RECONNECT } from "../scenarios/context.js";
 import { Emulator } from "../scenarios/emulator.js";
-import { managerUrl } from "../runtimes/chromium/manager.js";
 
 /** A fresh TLS emulator and a client factory bound to it; `dispose()` closes both. */
 export interface Fixture {

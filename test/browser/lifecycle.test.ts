@@ -1,12 +1,15 @@
 import { expect } from "@open-wc/testing";
 import type { CrispRTM, RTMLifecycleEvents } from "../../src/index.js";
 import { nextEvent, sleep, waitFor } from "../scenarios/wait.js";
-import { fixture, type Fixture } from "./fixture.js";
+import { type Fixture, fixture } from "./fixture.js";
 
 /** The page events the client watches, each dispatched the way the browser does. */
 const WAKE_UPS: [string, () => void][] = [
   ["visibilitychange", () => document.dispatchEvent(new Event("visibilitychange"))],
-  ["pageshow (from the back/forward cache)", () => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }))],
+  [
+    "pageshow (from the back/forward cache)",
+    () => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })),
+  ],
   ["resume (from freeze)", () => document.dispatchEvent(new Event("resume"))],
   ["online", () => window.dispatchEvent(new Event("online"))],
 ];

@@ -1,7 +1,7 @@
 import { expect } from "@open-wc/testing";
-import { CrispRTM, eventsForTier, RTMError, type CrispRTMOptions } from "../../src/index.js";
+import { CrispRTM, type CrispRTMOptions, eventsForTier, RTMError } from "../../src/index.js";
 import { nextEvent, sleep, waitFor } from "../scenarios/wait.js";
-import { errorCodes, fixture, rejection, type Fixture } from "./fixture.js";
+import { errorCodes, type Fixture, fixture, rejection } from "./fixture.js";
 
 const text = (content: string) => ({ type: "text", from: "user", origin: "chat", content, user: {} });
 
@@ -37,7 +37,6 @@ describe("authentication", () => {
     await sleep(200);
     expect((await f.emulator.state()).counters.authentications).to.equal(1);
   });
-
 });
 
 describe("filters", () => {
@@ -62,7 +61,10 @@ describe("filters", () => {
     await sleep(200);
     const { binds } = await f.emulator.state();
     expect(binds).to.have.length(1);
-    expect((binds[0]?.payload as { events?: string[] })?.events).to.deep.equal(["message:updated", "plugin:subscription:updated"]);
+    expect((binds[0]?.payload as { events?: string[] })?.events).to.deep.equal([
+      "message:updated",
+      "plugin:subscription:updated",
+    ]);
   });
 
   it("binds a listener added after connecting (late on())", async () => {
@@ -72,7 +74,11 @@ describe("filters", () => {
     const received = nextEvent<{ content: string }>(rtm, "message:received");
     await waitFor(async () => (await f.emulator.state()).binds.length === 1, 3000, "the bind");
     const { binds } = await f.emulator.state();
-    expect((binds[0]?.payload as { events?: string[] })?.events).to.deep.equal(["message:received", "message:send", "plugin:subscription:updated"]);
+    expect((binds[0]?.payload as { events?: string[] })?.events).to.deep.equal([
+      "message:received",
+      "message:send",
+      "plugin:subscription:updated",
+    ]);
     await f.emulator.inject("message:received", text("late"), f.emulator.token.websites[0]);
     expect((await received).content).to.equal("late");
   });
@@ -103,7 +109,7 @@ describe("faults", () => {
     rtm.on("message:send", (m) => got.push(String(m.content)));
     const codes = errorCodes(rtm);
     await rtm.connect();
-    for (const frame of ['2["message:send"', "51-[\"message:send\",{\"_placeholder\":true,\"num\":0}]", "2[1,2]", "9"]) {
+    for (const frame of ['2["message:send"', '51-["message:send",{"_placeholder":true,"num":0}]', "2[1,2]", "9"]) {
       const ready = nextEvent(rtm, "rtm:ready", 5000);
       await f.emulator.control("malformed", { frame });
       await ready;
@@ -140,7 +146,10 @@ describe("faults", () => {
 
   it("gives up after maxAttempts against a dead server", async () => {
     f = await fixture();
-    const rtm = f.client({ endpoint: "wss://127.0.0.1:9/p/1/", reconnect: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } });
+    const rtm = f.client({
+      endpoint: "wss://127.0.0.1:9/p/1/",
+      reconnect: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 },
+    });
     rtm.on("message:send", () => {});
     const attempts: number[] = [];
     rtm.on("rtm:reconnecting", ({ attempt }) => attempts.push(attempt));
@@ -182,9 +191,12 @@ describe("close() and AbortSignal", () => {
     await f.emulator.control("reset");
   }
 
-  it("closes cleanly while discovering", () => closeDuring("discovering", () => f.emulator.control("rest-mode", { mode: "timeout" }).then(() => {})));
-  it("closes cleanly while connecting", () => closeDuring("connecting", () => f.emulator.control("stall", { enabled: true }).then(() => {})));
-  it("closes cleanly while authenticating", () => closeDuring("authenticating", () => f.emulator.control("ignore-auth", { enabled: true }).then(() => {})));
+  it("closes cleanly while discovering", () =>
+    closeDuring("discovering", () => f.emulator.control("rest-mode", { mode: "timeout" }).then(() => {})));
+  it("closes cleanly while connecting", () =>
+    closeDuring("connecting", () => f.emulator.control("stall", { enabled: true }).then(() => {})));
+  it("closes cleanly while authenticating", () =>
+    closeDuring("authenticating", () => f.emulator.control("ignore-auth", { enabled: true }).then(() => {})));
   it("closes cleanly while reconnecting", () =>
     closeDuring("reconnecting", () => f.emulator.control("refuse", { mode: "reset" }).then(() => {}), {
       reconnect: { initialDelayMs: 2000, maxDelayMs: 2000 },
@@ -273,7 +285,9 @@ describe("options and secrets", () => {
       { identifier: "i", key: "k", authTimeoutMs: -1 },
     ];
     for (const options of bad) {
-      expect(() => f0(options), JSON.stringify(options)).to.throw(RTMError).with.property("code", "invalid_options");
+      expect(() => f0(options), JSON.stringify(options))
+        .to.throw(RTMError)
+        .with.property("code", "invalid_options");
     }
   });
 
@@ -297,8 +311,21 @@ describe("options and secrets", () => {
         },
       });
       const watch = (client: CrispRTM) => {
-        for (const name of ["rtm:state", "rtm:ready", "rtm:disconnect", "rtm:reconnecting", "rtm:error", "rtm:close"] as const) {
-          client.on(name, (info: unknown) => lines.push(JSON.stringify(info, (_key, value: unknown) => (value instanceof Error ? `${value.message} ${String(value.cause)}` : value))));
+        for (const name of [
+          "rtm:state",
+          "rtm:ready",
+          "rtm:disconnect",
+          "rtm:reconnecting",
+          "rtm:error",
+          "rtm:close",
+        ] as const) {
+          client.on(name, (info: unknown) =>
+            lines.push(
+              JSON.stringify(info, (_key, value: unknown) =>
+                value instanceof Error ? `${value.message} ${String(value.cause)}` : value,
+              ),
+            ),
+          );
         }
       };
       watch(rtm);
@@ -307,7 +334,11 @@ describe("options and secrets", () => {
       rtm.on("message:send", () => {});
       await rtm.connect();
       await f.emulator.control("drop");
-      await waitFor(() => rtm.state === "ready" && lines.some((line) => line.includes('"reconnected":true')), 5000, "a reconnect");
+      await waitFor(
+        () => rtm.state === "ready" && lines.some((line) => line.includes('"reconnected":true')),
+        5000,
+        "a reconnect",
+      );
       const bad = f.client({ key: `${key}-wrong`, endpoint: f.emulator.info.rtmUrl });
       watch(bad);
       bad.on("message:send", () => {});
@@ -336,7 +367,13 @@ describe("dispatch()", () => {
     rtm.on("message:send", (m) => seen.push(`on:${String(m.content)}`));
     rtm.on("*", (name) => seen.push(`*:${name}`));
     const iterator = rtm.events(["message:send"]);
-    rtm.dispatch("message:send", { ...text("hook"), website_id: "w", session_id: "s", fingerprint: 1, timestamp: 1 } as never);
+    rtm.dispatch("message:send", {
+      ...text("hook"),
+      website_id: "w",
+      session_id: "s",
+      fingerprint: 1,
+      timestamp: 1,
+    } as never);
     const { value } = await iterator.next();
     expect(value?.payload.content).to.equal("hook");
     expect(seen).to.deep.equal(["on:hook", "*:message:send"]);
@@ -346,9 +383,15 @@ describe("dispatch()", () => {
 
   it("refuses reserved names, non-object payloads and a closed client", () => {
     const rtm = new CrispRTM({ identifier: "i", key: "k" });
-    expect(() => rtm.dispatch("rtm:ready" as never, {} as never)).to.throw(RTMError).with.property("code", "invalid_options");
-    expect(() => rtm.dispatch("message:send", "text" as never)).to.throw(RTMError).with.property("code", "invalid_options");
+    expect(() => rtm.dispatch("rtm:ready" as never, {} as never))
+      .to.throw(RTMError)
+      .with.property("code", "invalid_options");
+    expect(() => rtm.dispatch("message:send", "text" as never))
+      .to.throw(RTMError)
+      .with.property("code", "invalid_options");
     rtm.close();
-    expect(() => rtm.dispatch("message:send", {} as never)).to.throw(RTMError).with.property("code", "closed");
+    expect(() => rtm.dispatch("message:send", {} as never))
+      .to.throw(RTMError)
+      .with.property("code", "closed");
   });
 });

@@ -1,6 +1,12 @@
 import { expect } from "@open-wc/testing";
 import { CrispRTM, RTMError, type RTMErrorCode } from "../../src/index.js";
-import { EventDeduper, handleWebhook, signWebhook, verifyWebhook, webhookEventDigest } from "../../src/webhook/index.js";
+import {
+  EventDeduper,
+  handleWebhook,
+  signWebhook,
+  verifyWebhook,
+  webhookEventDigest,
+} from "../../src/webhook/index.js";
 
 /** A vector of test/fixtures/webhook-vectors.json, signed with Node's crypto by make-webhook-vectors.js. */
 interface WebhookVector {
@@ -48,7 +54,9 @@ describe("web hooks in the browser (Web Crypto, verify only)", () => {
     for (const v of vectors) {
       const options = { secret: v.secret, timestamp: v.timestamp, signature: v.signature, now: v.now };
       expect(await verifyWebhook({ ...options, body: v.body })).to.deep.equal({ signedAt: signedAt(v) });
-      expect(await verifyWebhook({ ...options, body: new TextEncoder().encode(v.body) })).to.deep.equal({ signedAt: signedAt(v) });
+      expect(await verifyWebhook({ ...options, body: new TextEncoder().encode(v.body) })).to.deep.equal({
+        signedAt: signedAt(v),
+      });
     }
   });
 
@@ -60,7 +68,13 @@ describe("web hooks in the browser (Web Crypto, verify only)", () => {
 
   it("verifies a re-stringified object only when the JSON is compact", async () => {
     for (const v of vectors) {
-      const verify = verifyWebhook({ secret: v.secret, timestamp: v.timestamp, signature: v.signature, now: v.now, body: JSON.parse(v.body) as Record<string, unknown> });
+      const verify = verifyWebhook({
+        secret: v.secret,
+        timestamp: v.timestamp,
+        signature: v.signature,
+        now: v.now,
+        body: JSON.parse(v.body) as Record<string, unknown>,
+      });
       if (v.compact) await verify;
       else await rejection(verify, "webhook_signature", 401);
     }
@@ -70,7 +84,11 @@ describe("web hooks in the browser (Web Crypto, verify only)", () => {
     const [v] = vectors;
     if (!v) throw new Error("no vector");
     const base = { secret: v.secret, timestamp: v.timestamp, signature: v.signature, body: v.body, now: v.now };
-    const tampered = await rejection(verifyWebhook({ ...base, body: v.body.replace("Hello", "Hullo") }), "webhook_signature", 401);
+    const tampered = await rejection(
+      verifyWebhook({ ...base, body: v.body.replace("Hello", "Hullo") }),
+      "webhook_signature",
+      401,
+    );
     expect(tampered.message).to.not.include(v.secret);
     expect(tampered.message).to.not.include(v.signature);
     await rejection(verifyWebhook({ ...base, secret: `${v.secret}x` }), "webhook_signature", 401);
@@ -120,7 +138,15 @@ describe("web hooks in the browser (Web Crypto, verify only)", () => {
     const deduper = new EventDeduper();
     const data = { website_id: "w", session_id: "s", state: "resolved" };
     expect(await deduper.admit("socket", { event: "session:set_state", data })).to.equal(true);
-    expect(await deduper.admit("webhook", { website_id: "w", event: "session:set_state", data: { state: "resolved", session_id: "s", website_id: "w" } })).to.equal(false);
-    expect(await webhookEventDigest({ event: "e", data: { a: 1, b: 2 } })).to.equal(await webhookEventDigest({ event: "e", data: { b: 2, a: 1 } }));
+    expect(
+      await deduper.admit("webhook", {
+        website_id: "w",
+        event: "session:set_state",
+        data: { state: "resolved", session_id: "s", website_id: "w" },
+      }),
+    ).to.equal(false);
+    expect(await webhookEventDigest({ event: "e", data: { a: 1, b: 2 } })).to.equal(
+      await webhookEventDigest({ event: "e", data: { b: 2, a: 1 } }),
+    );
   });
 });

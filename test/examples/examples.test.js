@@ -50,8 +50,11 @@ const node = (file, emulator) => ({
 const deno = (file, emulator) => ({
   command: DENO,
   args: [
-    "run", "--allow-env=CRISP_IDENTIFIER,CRISP_KEY,CRISP_REST_BASE", "--allow-net=localhost,127.0.0.1",
-    ...(emulator.certs ? [`--cert=${emulator.certs.caPath}`] : []), file,
+    "run",
+    "--allow-env=CRISP_IDENTIFIER,CRISP_KEY,CRISP_REST_BASE",
+    "--allow-net=localhost,127.0.0.1",
+    ...(emulator.certs ? [`--cert=${emulator.certs.caPath}`] : []),
+    file,
   ],
   env: { ...crispEnv(emulator), NO_COLOR: "1" },
 });
@@ -64,7 +67,11 @@ const denoHooks = (file, emulator) => ({
 });
 
 /** `npx deno run --allow-env --allow-net`, the hub consumers' command. @type {CommandOf} */
-const denoHub = (file) => ({ command: DENO, args: ["run", "--allow-env", "--allow-net", file], env: { NO_COLOR: "1" } });
+const denoHub = (file) => ({
+  command: DENO,
+  args: ["run", "--allow-env", "--allow-net", file],
+  env: { NO_COLOR: "1" },
+});
 
 /** A command with more environment. @param {Command} command @param {Record<string, string>} env @returns {Command} */
 const withEnv = (command, env) => ({ ...command, env: { ...command.env, ...env } });
@@ -96,7 +103,10 @@ function printsMessages(commandOf) {
     try {
       await child.waitFor(/^connected/);
       const content = `hello from ${file}`;
-      await emulator.control.inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content } });
+      await emulator.control.inject({
+        event: "message:send",
+        payload: { session_id: "session_example", type: "text", content },
+      });
       await child.waitFor(new RegExp(`^visitor in session_\\S+: ${content}$`));
       child.process.kill("SIGINT");
       assert.equal(await child.exited, 0, `${file} exits 0 on Ctrl+C\n${child.output()}`);
@@ -109,7 +119,9 @@ function printsMessages(commandOf) {
 /** Injects a visitor message every 300 ms (until cleared): whatever must come up first (a hub, a socket) has. @param {Emulator} emulator @param {string} content */
 function injecting(emulator, content) {
   return setInterval(() => {
-    void emulator.control.inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content } }).catch(() => {});
+    void emulator.control
+      .inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content } })
+      .catch(() => {});
   }, 300);
 }
 
@@ -120,7 +132,11 @@ function injecting(emulator, content) {
  */
 async function recoversMessages(file, emulator) {
   const inject = (/** @type {string} */ session_id, /** @type {string} */ content) =>
-    emulator.control.inject({ event: "message:send", website_id: emulator.tokens[0]?.websites[0], payload: { session_id, type: "text", from: "user", origin: "chat", content } });
+    emulator.control.inject({
+      event: "message:send",
+      website_id: emulator.tokens[0]?.websites[0],
+      payload: { session_id, type: "text", from: "user", origin: "chat", content },
+    });
   await inject("session_before", "before the start");
   const child = startProcess(withEnv(node(file, emulator), { CRISP_RUN_MS: "12000" }));
   const live = injecting(emulator, "live");
@@ -207,8 +223,17 @@ async function hubDashboard(_file, emulator, hub) {
     const errors = [];
     page.on("pageerror", (error) => errors.push(String(error)));
     await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "load" });
-    assert.equal(await page.$eval('meta[name="crisp-hub"]', (meta) => meta.getAttribute("content")), hubEnv(hub).HUB_URL);
-    await page.waitForFunction(() => document.querySelector("#messages")?.textContent?.includes("message:send session_example: hello from the dashboard"), { timeout: 20_000 });
+    assert.equal(
+      await page.$eval('meta[name="crisp-hub"]', (meta) => meta.getAttribute("content")),
+      hubEnv(hub).HUB_URL,
+    );
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector("#messages")
+          ?.textContent?.includes("message:send session_example: hello from the dashboard"),
+      { timeout: 20_000 },
+    );
     assert.ok(!(await page.content()).includes(SUBSCRIBER_SECRET), "the page never holds the subscriber secret");
     assert.deepEqual(errors, []);
   } finally {
@@ -235,7 +260,13 @@ async function ticketInWorkerd(file, emulator, hub) {
     await subscriber.ready();
     assert.ok((await hub.subscribeRefused(query, null)).status >= 400, "a ticket opens one subscription");
     const sending = injecting(emulator, "through a ticket"); // until the hub's own Crisp connection is up
-    await subscriber.waitFor((messages) => messages.some((m) => m.type === "event" && m.payload.content === "through a ticket"), "the injected message", 20_000).finally(() => clearInterval(sending));
+    await subscriber
+      .waitFor(
+        (messages) => messages.some((m) => m.type === "event" && m.payload.content === "through a ticket"),
+        "the injected message",
+        20_000,
+      )
+      .finally(() => clearInterval(sending));
     subscriber.close();
     assert.equal((await mf.dispatchFetch("http://localhost/api/crisp-ticket")).status, 404);
   } finally {
@@ -266,10 +297,22 @@ function hooksInProcess(commandOf) {
 async function postHooks(emulator, url) {
   const [token] = emulator.tokens;
   const website_id = token?.websites[0] ?? "";
-  const data = { session_id: "session_hook_1", type: "text", from: "user", origin: "chat", content: "a hook for the listeners" };
+  const data = {
+    session_id: "session_hook_1",
+    type: "text",
+    from: "user",
+    origin: "chat",
+    content: "a hook for the listeners",
+  };
   const good = await emulator.control.webhook({ url, secret: HOOK_SECRET, event: "message:send", website_id, data });
   assert.equal(good.status, 204, good.text);
-  const forged = await emulator.control.webhook({ url, secret: "not-the-secret", event: "message:send", website_id, data });
+  const forged = await emulator.control.webhook({
+    url,
+    secret: "not-the-secret",
+    event: "message:send",
+    website_id,
+    data,
+  });
   assert.equal(forged.status, 401, forged.text);
 }
 
@@ -277,7 +320,11 @@ async function postHooks(emulator, url) {
 function launchChromium() {
   const executablePath = chromiumPath();
   assert.ok(executablePath, "no Chromium: install Debian's chromium or set CHROME_PATH");
-  return puppeteer.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
 }
 
 /** The page, opened from `npm start`'s server; the form's REST base gets the emulator's port. @param {string} file */
@@ -291,13 +338,35 @@ async function inChromium(file) {
     page.on("pageerror", (error) => errors.push(String(error)));
     await page.goto(`${demo.url}examples/${file}`, { waitUntil: "load" });
     const [token] = demo.emulator.tokens;
-    assert.equal(await page.$eval("input[name=identifier]", (input) => input.value), token?.identifier, "the form holds the demo token");
-    assert.equal(await page.$eval("input[name=restBase]", (input) => input.value), "http://127.0.0.1:4281/v1", "npm start's REST base");
-    await page.$eval("input[name=restBase]", (input, url) => { input.value = url; }, demo.emulator.restUrl);
+    assert.equal(
+      await page.$eval("input[name=identifier]", (input) => input.value),
+      token?.identifier,
+      "the form holds the demo token",
+    );
+    assert.equal(
+      await page.$eval("input[name=restBase]", (input) => input.value),
+      "http://127.0.0.1:4281/v1",
+      "npm start's REST base",
+    );
+    await page.$eval(
+      "input[name=restBase]",
+      (input, url) => {
+        input.value = url;
+      },
+      demo.emulator.restUrl,
+    );
     await page.click("button");
-    await page.waitForFunction(() => document.querySelector("#log")?.textContent?.includes("connected"), { timeout: 15_000 });
-    await demo.emulator.control.inject({ event: "message:send", payload: { session_id: "session_example", type: "text", content: "hello from the page" } });
-    await page.waitForFunction(() => /visitor in session_\S+: hello from the page/.test(document.querySelector("#log")?.textContent ?? ""), { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector("#log")?.textContent?.includes("connected"), {
+      timeout: 15_000,
+    });
+    await demo.emulator.control.inject({
+      event: "message:send",
+      payload: { session_id: "session_example", type: "text", content: "hello from the page" },
+    });
+    await page.waitForFunction(
+      () => /visitor in session_\S+: hello from the page/.test(document.querySelector("#log")?.textContent ?? ""),
+      { timeout: 15_000 },
+    );
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
@@ -314,14 +383,26 @@ async function inChromium(file) {
 async function startWorker(file, bindings) {
   const outfile = `${ROOT}.cache/examples/${file.replace(/\.ts$/, ".js")}`;
   await build({
-    entryPoints: [`${DIR}/${file}`], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-    conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"], outfile, logLevel: "warning",
+    entryPoints: [`${DIR}/${file}`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    outfile,
+    logLevel: "warning",
   });
   const { Miniflare } = await import("miniflare");
   /** @type {string[]} */
   const logs = [];
   const mf = new Miniflare({
-    modules: true, scriptPath: outfile, compatibilityDate: "2026-04-01", bindings, port: 0, host: "127.0.0.1",
+    modules: true,
+    scriptPath: outfile,
+    compatibilityDate: "2026-04-01",
+    bindings,
+    port: 0,
+    host: "127.0.0.1",
     handleStructuredLogs: ({ message }) => {
       logs.push(message); // the Worker's console, checked by the tests
     },
@@ -333,7 +414,9 @@ async function startWorker(file, bindings) {
 async function inWorkerd(file, emulator) {
   const { mf } = await startWorker(file, crispEnv(emulator));
   const injecting = setInterval(() => {
-    void emulator.control.inject({ event: "message:send", payload: { type: "text", content: "hello from workerd" } }).catch(() => {});
+    void emulator.control
+      .inject({ event: "message:send", payload: { type: "text", content: "hello from workerd" } })
+      .catch(() => {});
   }, 300);
   try {
     const response = await mf.dispatchFetch("http://localhost/");
@@ -351,7 +434,10 @@ async function hooksInWorkerd(file, emulator) {
   const { mf, url, logs } = await startWorker(file, { CRISP_HOOK_SECRET: HOOK_SECRET });
   try {
     await postHooks(emulator, new URL("/crisp/hooks", url).href);
-    assert.deepEqual(logs.filter((line) => line.includes("session_hook_1")), [`${emulator.tokens[0]?.websites[0]} session_hook_1 a hook for the listeners`]);
+    assert.deepEqual(
+      logs.filter((line) => line.includes("session_hook_1")),
+      [`${emulator.tokens[0]?.websites[0]} session_hook_1 a hook for the listeners`],
+    );
     assert.equal((await mf.dispatchFetch(new URL("/elsewhere", url))).status, 404);
   } finally {
     await mf.dispose();
@@ -363,9 +449,15 @@ async function hooksInWorkerd(file, emulator) {
  * @param {Command} command
  */
 function startProcess({ command, args, env }) {
-  const child = spawn(command, args.map((arg) => (arg.endsWith(".mjs") || arg.endsWith(".ts") ? `demo/examples/${arg}` : arg)), {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    command,
+    args.map((arg) => (arg.endsWith(".mjs") || arg.endsWith(".ts") ? `demo/examples/${arg}` : arg)),
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   /** @type {string[]} */
   const lines = [];
   /** @type {Array<() => void>} */
@@ -413,22 +505,41 @@ test("README code blocks tagged with a file of demo/examples are that file", () 
   const readme = readFileSync(`${ROOT}README.md`, "utf8");
   const blocks = [...readme.matchAll(/^```\w+ (demo\/examples\/[\w.-]+)\n([\s\S]*?)^```$/gm)];
   assert.ok(blocks.length >= 5, `README shows the examples (found ${blocks.length})`);
-  for (const [, path, text] of blocks) assert.equal(text, readFileSync(`${ROOT}${path}`, "utf8"), `${path} in README.md`);
+  for (const [, path, text] of blocks)
+    assert.equal(text, readFileSync(`${ROOT}${path}`, "utf8"), `${path} in README.md`);
 });
 
-test("the TypeScript examples type-check: Deno's with deno check, the Workers' with tsc (strict)", { timeout: 120_000 }, async () => {
+test("the TypeScript examples type-check: Deno's with deno check, the Workers' with tsc (strict)", {
+  timeout: 120_000,
+}, async () => {
   const ts = EXAMPLES.map(({ file }) => file).filter((file) => file.endsWith(".ts"));
   const forDeno = ts.filter((file) => readFileSync(`${DIR}/${file}`, "utf8").includes("Deno."));
   const forWorkers = ts.filter((file) => !forDeno.includes(file));
   const deno = startProcess({ command: DENO, args: ["check", ...forDeno], env: { NO_COLOR: "1" } });
   assert.equal(await deno.exited, 0, deno.output());
-  const tscArgs = ["--ignoreConfig", "--noEmit", "--strict", "--exactOptionalPropertyTypes", "--target", "ES2022", "--module", "ESNext", "--moduleResolution", "bundler", "--lib", "ES2022,DOM", "--skipLibCheck"];
+  const tscArgs = [
+    "--ignoreConfig",
+    "--noEmit",
+    "--strict",
+    "--exactOptionalPropertyTypes",
+    "--target",
+    "ES2022",
+    "--module",
+    "ESNext",
+    "--moduleResolution",
+    "bundler",
+    "--lib",
+    "ES2022,DOM",
+    "--skipLibCheck",
+  ];
   const tsc = startProcess({ command: `${ROOT}node_modules/.bin/tsc`, args: [...tscArgs, ...forWorkers], env: {} });
   assert.equal(await tsc.exited, 0, tsc.output());
 });
 
 for (const example of EXAMPLES) {
-  test(`demo/examples/${example.file} runs against the emulator${example.tls ? " (WSS, local CA)" : ""}`, { timeout: 90_000 }, async () => {
+  test(`demo/examples/${example.file} runs against the emulator${example.tls ? " (WSS, local CA)" : ""}`, {
+    timeout: 90_000,
+  }, async () => {
     if (example.run === inChromium) {
       await inChromium(example.file);
       return;

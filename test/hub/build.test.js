@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WORKER = `${ROOT}demo/worker`;
@@ -24,7 +24,11 @@ const QUIET_ENV = { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" };
  */
 function run(command, args, cwd) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...QUIET_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...QUIET_ENV },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -40,8 +44,15 @@ test("wrangler deploy --dry-run builds the example", { timeout: 90_000 }, async 
   assert.match(output, /env\.HUB \(CrispHub\)\s+Durable Object/);
   const bundle = await readFile(`${OUT}/index.js`, "utf8");
   assert.match(bundle, /CrispHub = class extends DurableObject|class CrispHub extends DurableObject/);
-  assert.doesNotMatch(bundle, /nodebuffer|require\("ws"\)|from "ws"/, "engine.io-client's Node build must not be bundled");
-  assert.deepEqual([...bundle.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]), ["cloudflare:workers"]);
+  assert.doesNotMatch(
+    bundle,
+    /nodebuffer|require\("ws"\)|from "ws"/,
+    "engine.io-client's Node build must not be bundled",
+  );
+  assert.deepEqual(
+    [...bundle.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]),
+    ["cloudflare:workers"],
+  );
 });
 
 test("the example's TypeScript sources type-check", { timeout: 90_000 }, async () => {

@@ -5,7 +5,7 @@
 // configuration file points back into the repository, and every variable the README names is in
 // .dev.vars.example or wrangler.jsonc. Needs `npm run build` (dist/).
 import assert from "node:assert/strict";
-import { cp, readFile, readdir } from "node:fs/promises";
+import { cp, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { consumerProject, exec, packPackage, ROOT } from "../support/consumer-project.js";
@@ -26,7 +26,10 @@ before(async () => {
   const packed = await packPackage();
   disposePack = packed.dispose;
   project = await consumerProject(packed.tarball, (dir) =>
-    cp(WORKER, dir, { recursive: true, filter: (source) => !LEFT_BEHIND.has(source.slice(WORKER.length + 1).split("/")[0] ?? "") }),
+    cp(WORKER, dir, {
+      recursive: true,
+      filter: (source) => !LEFT_BEHIND.has(source.slice(WORKER.length + 1).split("/")[0] ?? ""),
+    }),
   );
 });
 after(async () => {
@@ -43,22 +46,49 @@ test("every variable the README names is in .dev.vars.example or wrangler.jsonc,
   const example = await readFile(join(WORKER, ".dev.vars.example"), "utf8");
   const config = await readFile(join(WORKER, "wrangler.jsonc"), "utf8");
   const named = new Set([...readme.matchAll(/`((?:CRISP|HUB|SUBSCRIBER|TICKET)_[A-Z_]+)`/g)].map((match) => match[1]));
-  const documented = new Set([...`${example}\n${config}`.matchAll(/^\s*(?:#\s*)?"?((?:CRISP|HUB|SUBSCRIBER|TICKET)_[A-Z_]+)"?\s*[=:]/gm)].map((match) => match[1]));
+  const documented = new Set(
+    [...`${example}\n${config}`.matchAll(/^\s*(?:#\s*)?"?((?:CRISP|HUB|SUBSCRIBER|TICKET)_[A-Z_]+)"?\s*[=:]/gm)].map(
+      (match) => match[1],
+    ),
+  );
   assert.ok(named.has("CRISP_REST_BASE"));
-  assert.deepEqual([...named].filter((name) => !documented.has(name)), [], "named in README.md, missing from .dev.vars.example and wrangler.jsonc");
-  assert.deepEqual([...documented].filter((name) => !named.has(name)), [], "set in .dev.vars.example or wrangler.jsonc, missing from README.md");
+  assert.deepEqual(
+    [...named].filter((name) => !documented.has(name)),
+    [],
+    "named in README.md, missing from .dev.vars.example and wrangler.jsonc",
+  );
+  assert.deepEqual(
+    [...documented].filter((name) => !named.has(name)),
+    [],
+    "set in .dev.vars.example or wrangler.jsonc, missing from README.md",
+  );
 });
 
 test("the copy builds with wrangler deploy --dry-run against the installed package", { timeout: 120_000 }, async () => {
-  assert.deepEqual((await readdir(join(project.dir, "node_modules", "crisp-rtm", "dist"))).filter((file) => file === "crisp-rtm.js"), ["crisp-rtm.js"]);
+  assert.deepEqual(
+    (await readdir(join(project.dir, "node_modules", "crisp-rtm", "dist"))).filter((file) => file === "crisp-rtm.js"),
+    ["crisp-rtm.js"],
+  );
   const out = join(project.dir, "out");
-  const { code, output } = await exec(`${BIN}/wrangler`, ["deploy", "--dry-run", "--outdir", out], project.dir, QUIET_ENV);
+  const { code, output } = await exec(
+    `${BIN}/wrangler`,
+    ["deploy", "--dry-run", "--outdir", out],
+    project.dir,
+    QUIET_ENV,
+  );
   assert.equal(code, 0, output);
   assert.match(output, /env\.HUB \(CrispHub\)\s+Durable Object/);
   const map = JSON.parse(await readFile(join(out, "index.js.map"), "utf8"));
   const sources = /** @type {string[]} */ (map.sources);
-  assert.ok(sources.some((source) => source.startsWith("../node_modules/crisp-rtm/")), "crisp-rtm comes from the installed package");
-  assert.deepEqual(sources.filter((source) => !/^\.\.\/(src|node_modules)\//.test(source)), [], "everything comes from the project folder");
+  assert.ok(
+    sources.some((source) => source.startsWith("../node_modules/crisp-rtm/")),
+    "crisp-rtm comes from the installed package",
+  );
+  assert.deepEqual(
+    sources.filter((source) => !/^\.\.\/(src|node_modules)\//.test(source)),
+    [],
+    "everything comes from the project folder",
+  );
 });
 
 test("the copy type-checks against the published types", { timeout: 120_000 }, async () => {

@@ -42,7 +42,12 @@ export function bundleHub() {
       conditions: ["workerd", "worker", "browser"],
       mainFields: ["browser", "module", "main"],
       target: "es2022",
-      alias: { "crisp-rtm/webhook": `${ROOT}dist/webhook.js`, "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`, "crisp-rtm/recover": `${ROOT}dist/recover.js`, "crisp-rtm": DIST },
+      alias: {
+        "crisp-rtm/webhook": `${ROOT}dist/webhook.js`,
+        "crisp-rtm/fetch-websocket": `${ROOT}dist/fetch-websocket.js`,
+        "crisp-rtm/recover": `${ROOT}dist/recover.js`,
+        "crisp-rtm": DIST,
+      },
       external: ["cloudflare:*"],
       outfile: BUNDLE,
       logLevel: "warning",
@@ -149,7 +154,9 @@ export async function startHub({ emu, vars = {}, port, host, persist: kept, depl
 
   /** @param {string} query @param {string | null | undefined} auth */
   const open = (query, auth) =>
-    mf.dispatchFetch(`${base}/events${query ? `?${query}` : ""}`, { headers: { Upgrade: "websocket", ...headersFor(auth) } });
+    mf.dispatchFetch(`${base}/events${query ? `?${query}` : ""}`, {
+      headers: { Upgrade: "websocket", ...headersFor(auth) },
+    });
 
   return {
     mf,
@@ -157,7 +164,8 @@ export async function startHub({ emu, vars = {}, port, host, persist: kept, depl
     request,
     subscribe: async (query = "", auth) => {
       const response = await open(query, auth);
-      if (response.status !== 101 || !response.webSocket) throw new Error(`subscription refused: ${response.status} ${await response.text()}`);
+      if (response.status !== 101 || !response.webSocket)
+        throw new Error(`subscription refused: ${response.status} ${await response.text()}`);
       return new Subscriber(response.webSocket);
     },
     subscribeRefused: async (query = "", auth) => {

@@ -39,7 +39,10 @@ test("without a long enough subscriber secret every authenticated route answers 
 });
 
 test("without CRISP_WEBHOOK_SECRET, POST /webhook answers 404", async () => {
-  const answer = await hub.request("/webhook", { body: { website_id: null, event: "message:send", data: {} }, auth: null });
+  const answer = await hub.request("/webhook", {
+    body: { website_id: null, event: "message:send", data: {} },
+    auth: null,
+  });
   assert.equal(answer.status, 404);
   assert.deepEqual(answer.body, { error: "not_found", message: "web hooks are not configured" });
   assert.equal((await hub.request("/status", { auth: null })).body.log.seq, 0);

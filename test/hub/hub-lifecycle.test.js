@@ -45,7 +45,9 @@ async function upstreamGone() {
   await eventually(async () => (await emu.control.state()).connections.length === 0, "the upstream to go away");
 }
 
-test("hibernation: the object leaves memory, the subscribers' sockets stay, and the next instance serves them", { timeout: 60_000 }, async (t) => {
+test("hibernation: the object leaves memory, the subscribers' sockets stay, and the next instance serves them", {
+  timeout: 60_000,
+}, async (t) => {
   await ready();
   t.after(() => hub.request("/upstream", { body: { running: true } }));
   const subscriber = await hub.subscribe("protocol=2");
@@ -86,7 +88,9 @@ test("hibernation: the object leaves memory, the subscribers' sockets stay, and 
   subscriber.close();
 });
 
-test("a reset of the instance (POST /_test/evict, ctx.abort) closes the subscribers' sockets, like a crash", { timeout: 30_000 }, async () => {
+test("a reset of the instance (POST /_test/evict, ctx.abort) closes the subscribers' sockets, like a crash", {
+  timeout: 30_000,
+}, async () => {
   await ready();
   const subscriber = await hub.subscribe("protocol=2");
   await subscriber.ready();
@@ -96,7 +100,9 @@ test("a reset of the instance (POST /_test/evict, ctx.abort) closes the subscrib
   await ready();
 });
 
-test("a deploy closes the subscribers' sockets; resuming with since brings the downtime, then live events", { timeout: 60_000 }, async () => {
+test("a deploy closes the subscribers' sockets; resuming with since brings the downtime, then live events", {
+  timeout: 60_000,
+}, async () => {
   await ready();
   const subscriber = await hub.subscribe("protocol=2");
   await subscriber.ready();

@@ -59,7 +59,9 @@ function assertContiguous(seqs, from, to) {
   });
 }
 
-test("during a burst the hub answers Crisp's pings, /status and a new subscriber, whose replay joins the live events exactly", { timeout: 120_000 }, async () => {
+test("during a burst the hub answers Crisp's pings, /status and a new subscriber, whose replay joins the live events exactly", {
+  timeout: 120_000,
+}, async () => {
   await emu.control.reset();
   const start = (await hub.status()).log.seq;
   const reconnectsBefore = (await hub.status()).upstream.reconnects;
@@ -70,7 +72,10 @@ test("during a burst the hub answers Crisp's pings, /status and a new subscriber
   await eventually(async () => (await hub.status()).log.seq > start, "the burst to start being logged");
   // Served while the burst is still being worked through: the log is past its start and short of its end.
   const during = await hub.status();
-  assert.ok(during.log.seq > start && during.log.seq < start + count, `/status answered at #${during.log.seq}, inside #${start}..#${start + count}`);
+  assert.ok(
+    during.log.seq > start && during.log.seq < start + count,
+    `/status answered at #${during.log.seq}, inside #${start}..#${start + count}`,
+  );
   const since = during.log.seq;
   const late = await hub.subscribe(`protocol=2&since=${since}`);
   await late.ready();
@@ -86,13 +91,19 @@ test("during a burst the hub answers Crisp's pings, /status and a new subscriber
     start + count,
   );
   assert.equal(late.frames.filter((m) => m.type === "downtime").length, 0);
-  assert.equal((await emu.control.state()).counters.pingTimeouts, 0, "the emulator dropped no connection for a ping timeout");
+  assert.equal(
+    (await emu.control.state()).counters.pingTimeouts,
+    0,
+    "the emulator dropped no connection for a ping timeout",
+  );
   assert.equal((await hub.status()).upstream.reconnects, reconnectsBefore, "the upstream stayed up");
   watcher.close();
   late.close();
 });
 
-test("a connection that goes silent mid-burst: every event Crisp sent and the hub did not log lies inside the downtime", { timeout: 120_000 }, async () => {
+test("a connection that goes silent mid-burst: every event Crisp sent and the hub did not log lies inside the downtime", {
+  timeout: 120_000,
+}, async () => {
   await ready();
   await emu.control.reset();
   const start = (await hub.status()).log.seq;
@@ -109,13 +120,17 @@ test("a connection that goes silent mid-burst: every event Crisp sent and the hu
   // The silenced connection may need more than one reconnection; wait until the hub is up and its log still.
   await ready();
   let last = -1;
-  await eventually(async () => {
-    const { log, upstream } = await hub.status();
-    const settled = log.seq === last && upstream.state === "ready";
-    last = log.seq;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    return settled;
-  }, "the hub to settle", 30_000);
+  await eventually(
+    async () => {
+      const { log, upstream } = await hub.status();
+      const settled = log.seq === last && upstream.state === "ready";
+      last = log.seq;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return settled;
+    },
+    "the hub to settle",
+    30_000,
+  );
   await subscriber.waitFor(() => subscriber.frames.at(-1)?.seq === last, "every entry", 10_000);
   const downtimes = subscriber.frames.filter((m) => m.type === "downtime");
   assert.ok(downtimes.length >= 1, "the hub reported the silence");
@@ -130,21 +145,33 @@ test("a connection that goes silent mid-burst: every event Crisp sent and the hu
   subscriber.close();
 });
 
-test("widening and narrowing the filters again and again never makes two upstream connections", { timeout: 120_000 }, async () => {
+test("widening and narrowing the filters again and again never makes two upstream connections", {
+  timeout: 120_000,
+}, async () => {
   // A hub of its own with an explicit endpoint: no discovery request sits between closing a connection and
   // opening the next, so only waiting for the close keeps them apart.
   const direct = await startHub({ emu, vars: { CRISP_ENDPOINT: emu.rtmUrl } });
   try {
     await hub.request("/upstream", { body: { running: false } });
     await eventually(async () => (await emu.control.state()).connections.length === 0, "the shared hub to step aside");
-    await eventually(async () => (await direct.status()).upstream.state === "ready", "the upstream to be ready", 15_000);
+    await eventually(
+      async () => (await direct.status()).upstream.state === "ready",
+      "the upstream to be ready",
+      15_000,
+    );
     await emu.control.reset();
     for (let round = 0; round < 4; round += 1) {
-      const narrow = await direct.request("/bind", { body: { websites: [siteA], events: ["message:send", "message:received"] } });
+      const narrow = await direct.request("/bind", {
+        body: { websites: [siteA], events: ["message:send", "message:received"] },
+      });
       assert.equal(narrow.status, 200);
       const widen = await direct.request("/bind", { body: { websites: null, events: null } });
       assert.equal(widen.status, 200);
-      await eventually(async () => (await direct.status()).upstream.state === "ready", "the upstream to be ready", 15_000);
+      await eventually(
+        async () => (await direct.status()).upstream.state === "ready",
+        "the upstream to be ready",
+        15_000,
+      );
     }
     const { counters, connections } = await emu.control.state();
     assert.equal(counters.peakSessions, 1, "never two Engine.IO sessions at once");
@@ -156,7 +183,9 @@ test("widening and narrowing the filters again and again never makes two upstrea
   }
 });
 
-test("protocol 1 and protocol 2 subscribers see the same sequence, downtimes included", { timeout: 120_000 }, async () => {
+test("protocol 1 and protocol 2 subscribers see the same sequence, downtimes included", {
+  timeout: 120_000,
+}, async () => {
   await ready();
   const start = (await hub.status()).log.seq;
   const one = await hub.subscribe("protocol=1");

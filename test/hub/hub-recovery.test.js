@@ -42,7 +42,11 @@ after(async () => {
  */
 async function inject(event, website, session, content) {
   const from = event === "message:send" ? "user" : "operator";
-  const { payload } = await emu.control.inject({ event, website_id: website, payload: { session_id: session, type: "text", from, origin: "chat", content, user: {} } });
+  const { payload } = await emu.control.inject({
+    event,
+    website_id: website,
+    payload: { session_id: session, type: "text", from, origin: "chat", content, user: {} },
+  });
   return payload;
 }
 
@@ -91,11 +95,33 @@ async function recoversOnce() {
   const notice = subscriber.messages.find((m) => m.type === "recovered");
   const downtime = subscriber.messages.find((m) => m.type === "downtime");
   assert.ok(downtime, "the downtime message");
-  assert.deepEqual(notice, { type: "recovered", since: downtime.since, until: downtime.until, count: 3, truncated: false });
-  assert.deepEqual(contents(subscriber).slice(0, 2), [["live before", "socket"], ["missed by the socket, hooked", "webhook"]]);
-  assert.deepEqual(contents(subscriber).slice(2).sort(), [["missed 1", "recovery"], ["missed 2", "recovery"], ["missed 3", "recovery"]], "each message once, recovered ones marked");
-  const order = subscriber.messages.filter((m) => m.type !== "status").map((m) => (m.type === "event" ? m.payload.content : m.type));
-  assert.ok(order.indexOf("downtime") < order.indexOf("missed 1") && order.indexOf("missed 3") < order.indexOf("recovered"), order.join(", "));
+  assert.deepEqual(notice, {
+    type: "recovered",
+    since: downtime.since,
+    until: downtime.until,
+    count: 3,
+    truncated: false,
+  });
+  assert.deepEqual(contents(subscriber).slice(0, 2), [
+    ["live before", "socket"],
+    ["missed by the socket, hooked", "webhook"],
+  ]);
+  assert.deepEqual(
+    contents(subscriber).slice(2).sort(),
+    [
+      ["missed 1", "recovery"],
+      ["missed 2", "recovery"],
+      ["missed 3", "recovery"],
+    ],
+    "each message once, recovered ones marked",
+  );
+  const order = subscriber.messages
+    .filter((m) => m.type !== "status")
+    .map((m) => (m.type === "event" ? m.payload.content : m.type));
+  assert.ok(
+    order.indexOf("downtime") < order.indexOf("missed 1") && order.indexOf("missed 3") < order.indexOf("recovered"),
+    order.join(", "),
+  );
   assert.ok(order.indexOf("missed 1") < order.indexOf("missed 3"), "time order within a conversation");
 
   // Twins arriving later: a web hook copy and a socket copy of recovered messages.
@@ -108,7 +134,10 @@ async function recoversOnce() {
   assert.equal(status.upstream.reconnects, 1, "no reconnect after the recovery");
   assert.equal((await emu.control.state()).connections.length, 1);
   await inject("message:send", siteA, "session_a", "live after");
-  await subscriber.waitFor((messages) => messages.some((m) => m.type === "event" && m.payload.content === "live after"), "a live message after the recovery");
+  await subscriber.waitFor(
+    (messages) => messages.some((m) => m.type === "event" && m.payload.content === "live after"),
+    "a live message after the recovery",
+  );
   assert.equal(subscriber.events.length, 6, "no twin delivered");
   assert.equal(subscriber.events.at(-1).source, "socket");
   // A subscriber resuming from before the downtime replays each recovered message once, from the log.
@@ -119,7 +148,10 @@ async function recoversOnce() {
   replay.close();
 }
 
-test("a downtime is recovered into the sequence once, then a recovered notice; twins dropped; the upstream (new WebSocket) survives", recoversOnce);
+test(
+  "a downtime is recovered into the sequence once, then a recovered notice; twins dropped; the upstream (new WebSocket) survives",
+  recoversOnce,
+);
 
 test("a 403 during recovery is a recovered notice with forbidden_scope, and the upstream stays up", async () => {
   await eventually(async () => (await hub.status()).upstream.state === "ready", "the upstream to be ready");
@@ -136,7 +168,10 @@ test("a 403 during recovery is a recovered notice with forbidden_scope, and the 
   assert.equal(notice.count, 0);
   await emu.control.restMode({ mode: "ok" });
   const live = await inject("message:send", siteA, "session_f", "still live");
-  await subscriber.waitFor((messages) => messages.some((m) => m.type === "event" && m.payload.fingerprint === live.fingerprint), "a live message");
+  await subscriber.waitFor(
+    (messages) => messages.some((m) => m.type === "event" && m.payload.fingerprint === live.fingerprint),
+    "a live message",
+  );
   assert.equal((await hub.status()).upstream.state, "ready");
   subscriber.close();
 });
@@ -144,7 +179,10 @@ test("a 403 during recovery is a recovered notice with forbidden_scope, and the 
 test("the same with the upstream opened by fetch + Upgrade: it survives the recovery's fetches too", async () => {
   await hub.close();
   await emu.control.drop(); // the disposed hub's connection, which the emulator would only notice at its ping timeout
-  hub = await startHub({ emu, vars: { CRISP_WEBHOOK_SECRET: WEBHOOK_SECRET, CRISP_ENDPOINT: emu.rtmUrl, HUB_UPSTREAM_SOCKET: "fetch" } });
+  hub = await startHub({
+    emu,
+    vars: { CRISP_WEBHOOK_SECRET: WEBHOOK_SECRET, CRISP_ENDPOINT: emu.rtmUrl, HUB_UPSTREAM_SOCKET: "fetch" },
+  });
   await eventually(async () => (await hub.status()).upstream.state === "ready", "the new hub's upstream to be ready");
   await eventually(async () => (await emu.control.state()).connections.length === 1, "one upstream connection");
   // A downtime starts 1 s before the last frame received (transit slack): let the previous test's messages, which

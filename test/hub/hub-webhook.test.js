@@ -70,7 +70,16 @@ async function injectSocket(event, payload) {
 /** @param {string} content A text message with a fingerprint of its own, as a hook's `data` or an injected payload. */
 function message(content) {
   nextFingerprint += 1;
-  return { website_id: siteA, session_id: SESSION, type: "text", from: "user", origin: "chat", content, fingerprint: nextFingerprint, timestamp: Date.now() };
+  return {
+    website_id: siteA,
+    session_id: SESSION,
+    type: "text",
+    from: "user",
+    origin: "chat",
+    content,
+    fingerprint: nextFingerprint,
+    timestamp: Date.now(),
+  };
 }
 
 /**
@@ -82,11 +91,15 @@ async function marker(subscriber) {
   markers += 1;
   const content = `marker ${markers}`;
   await injectSocket("message:send", { session_id: SESSION, type: "text", content });
-  await subscriber.waitFor((messages) => messages.some((m) => m.type === "event" && m.payload.content === content), content);
+  await subscriber.waitFor(
+    (messages) => messages.some((m) => m.type === "event" && m.payload.content === content),
+    content,
+  );
 }
 
 /** @param {import("./harness.js").Subscriber} subscriber */
-const summary = (subscriber) => subscriber.events.map((event) => [event.name, event.source, event.payload.content ?? event.payload.state]);
+const summary = (subscriber) =>
+  subscriber.events.map((event) => [event.name, event.source, event.payload.content ?? event.payload.state]);
 
 /** Waits until the hub's upstream is ready and is the only connection. */
 async function upstreamReady() {
@@ -104,16 +117,32 @@ async function subscribed() {
 test("an event from the socket, then as a web hook: subscribers and the log get it once", async () => {
   await upstreamReady();
   const { subscriber, start } = await subscribed();
-  const payload = await injectSocket("message:send", { session_id: SESSION, type: "text", from: "user", origin: "chat", content: "socket first" });
+  const payload = await injectSocket("message:send", {
+    session_id: SESSION,
+    type: "text",
+    from: "user",
+    origin: "chat",
+    content: "socket first",
+  });
   assert.equal(typeof payload.fingerprint, "number");
   await subscriber.waitForEvents(1);
   const hook = await postHook({ event: "message:send", data: payload });
   assert.deepEqual(hook, { status: 200, body: { ok: true, seq: null, duplicate: true, filtered: false } });
   const retry = await postHook({ event: "message:send", data: payload, attempt: 2 });
-  assert.deepEqual(retry.body, { ok: true, seq: null, duplicate: true, filtered: false }, "Crisp's retry is a copy too");
+  assert.deepEqual(
+    retry.body,
+    { ok: true, seq: null, duplicate: true, filtered: false },
+    "Crisp's retry is a copy too",
+  );
   await marker(subscriber);
-  assert.deepEqual(summary(subscriber), [["message:send", "socket", "socket first"], ["message:send", "socket", "marker 1"]]);
-  assert.deepEqual(subscriber.events.map((event) => event.seq), [start + 1, start + 2]);
+  assert.deepEqual(summary(subscriber), [
+    ["message:send", "socket", "socket first"],
+    ["message:send", "socket", "marker 1"],
+  ]);
+  assert.deepEqual(
+    subscriber.events.map((event) => event.seq),
+    [start + 1, start + 2],
+  );
   const replay = await hub.subscribe(`since=${start}`);
   await replay.ready();
   assert.deepEqual(replay.events, subscriber.events, "the replay log holds each event once");
@@ -136,8 +165,14 @@ test("an event as a web hook, then from the socket: subscribers and the log get 
   const retry = await postHook({ event: "message:send", data, attempt: 2 });
   assert.equal(retry.body.duplicate, true);
   await marker(subscriber);
-  assert.deepEqual(summary(subscriber), [["message:send", "webhook", "hook first"], ["message:send", "socket", "marker 2"]]);
-  assert.deepEqual(subscriber.events.map((event) => event.seq), [start + 1, start + 2]);
+  assert.deepEqual(summary(subscriber), [
+    ["message:send", "webhook", "hook first"],
+    ["message:send", "socket", "marker 2"],
+  ]);
+  assert.deepEqual(
+    subscriber.events.map((event) => event.seq),
+    [start + 1, start + 2],
+  );
   subscriber.close();
 });
 

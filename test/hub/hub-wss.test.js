@@ -42,7 +42,11 @@ for (const socket of ["fetch", "websocket"]) {
       const status = await hub.status();
       assert.equal(status.upstream.socket, socket);
       const website = emu.tokens[0]?.websites[0];
-      const result = await emu.control.inject({ event: "message:send", website_id: website, payload: { type: "text", content: "over tls" } });
+      const result = await emu.control.inject({
+        event: "message:send",
+        website_id: website,
+        payload: { type: "text", content: "over tls" },
+      });
       assert.equal(result.delivered, 1);
       await subscriber.waitForEvents(1);
       assert.equal(subscriber.events[0].payload.content, "over tls");
@@ -53,11 +57,19 @@ for (const socket of ["fetch", "websocket"]) {
     test("the alarm watchdog re-opens the upstream after an eviction, without any request", async () => {
       const evicted = await hub.request("/_test/evict", { body: {} });
       assert.deepEqual(evicted.body, { evicted: true });
-      await eventually(async () => (await emu.control.state()).connections.length === 0, "the upstream to go away", 5000);
-      await eventually(async () => {
-        const { connections } = await emu.control.state();
-        return connections.length === 1 && connections[0].authenticated;
-      }, "the watchdog to re-open the upstream", 8000);
+      await eventually(
+        async () => (await emu.control.state()).connections.length === 0,
+        "the upstream to go away",
+        5000,
+      );
+      await eventually(
+        async () => {
+          const { connections } = await emu.control.state();
+          return connections.length === 1 && connections[0].authenticated;
+        },
+        "the watchdog to re-open the upstream",
+        8000,
+      );
       const status = await hub.status();
       assert.equal(status.upstream.lastOpen.reason, "alarm");
       assert.ok(status.watchdog.lastRunAt !== null);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startEmulator } from "../../emulator/index.js";
-import { eventually, startHub, SUBSCRIBER_SECRET, upstreamConnections } from "./harness.js";
+import { eventually, SUBSCRIBER_SECRET, startHub, upstreamConnections } from "./harness.js";
 
 const LOG_SIZE = 20;
 
@@ -99,8 +99,14 @@ test("N subscribers receive the same events, in order, with increasing sequence 
   await inject([...messages(8), { event: "message:received", website: siteB }, ...messages(3, siteB)]);
   await Promise.all(subscribers.map((subscriber) => subscriber.waitForEvents(12)));
   const reference = subscribers[0]?.events ?? [];
-  assert.deepEqual(reference.map((event) => event.seq), Array.from({ length: 12 }, (_, i) => start + i + 1));
-  assert.deepEqual(reference.map((event) => event.payload.content).slice(0, 8), Array.from({ length: 8 }, (_, i) => `event ${i}`));
+  assert.deepEqual(
+    reference.map((event) => event.seq),
+    Array.from({ length: 12 }, (_, i) => start + i + 1),
+  );
+  assert.deepEqual(
+    reference.map((event) => event.payload.content).slice(0, 8),
+    Array.from({ length: 8 }, (_, i) => `event ${i}`),
+  );
   assert.equal(reference[8]?.name, "message:received");
   assert.equal(reference[8]?.websiteId, siteB);
   for (const subscriber of subscribers) assert.deepEqual(subscriber.events, reference);
@@ -126,12 +132,28 @@ test("subscribers' filters and ticket scopes select events", async () => {
   const narrowed = await hub.subscribe(`ticket=${encodeURIComponent((await ticket()).ticket)}&websites=${siteB}`, null);
   await Promise.all([byName, byPattern, browser, narrowed].map((subscriber) => subscriber.ready()));
   assert.deepEqual(browser.messages[0].scope, { events: null, websites: [siteA] });
-  await inject([{ event: "message:send", website: siteA }, { event: "message:received", website: siteB }, { event: "message:send", website: siteB }]);
+  await inject([
+    { event: "message:send", website: siteA },
+    { event: "message:received", website: siteB },
+    { event: "message:send", website: siteB },
+  ]);
   await Promise.all([byName.waitForEvents(1), byPattern.waitForEvents(2), browser.waitForEvents(1)]);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.deepEqual(byName.events.map((e) => [e.name, e.websiteId]), [["message:received", siteB]]);
-  assert.deepEqual(byPattern.events.map((e) => [e.name, e.websiteId]), [["message:received", siteB], ["message:send", siteB]]);
-  assert.deepEqual(browser.events.map((e) => [e.name, e.websiteId]), [["message:send", siteA]]);
+  assert.deepEqual(
+    byName.events.map((e) => [e.name, e.websiteId]),
+    [["message:received", siteB]],
+  );
+  assert.deepEqual(
+    byPattern.events.map((e) => [e.name, e.websiteId]),
+    [
+      ["message:received", siteB],
+      ["message:send", siteB],
+    ],
+  );
+  assert.deepEqual(
+    browser.events.map((e) => [e.name, e.websiteId]),
+    [["message:send", siteA]],
+  );
   assert.equal(narrowed.events.length, 0, "a ticket's scope cannot be widened by the query");
   for (const subscriber of [byName, byPattern, browser, narrowed]) subscriber.close();
 });
@@ -149,8 +171,14 @@ test("a subscriber that resumes with since gets exactly the missed events, then 
   const resumed = await hub.subscribe(`since=${lastSeen}`);
   await resumed.ready();
   const replayed = resumed.events.map((event) => event.seq);
-  assert.deepEqual(replayed, [1, 2, 3, 4, 5].map((i) => lastSeen + i));
-  assert.deepEqual(resumed.messages.map((m) => m.type), ["hello", "event", "event", "event", "event", "event", "live"]);
+  assert.deepEqual(
+    replayed,
+    [1, 2, 3, 4, 5].map((i) => lastSeen + i),
+  );
+  assert.deepEqual(
+    resumed.messages.map((m) => m.type),
+    ["hello", "event", "event", "event", "event", "event", "live"],
+  );
   assert.deepEqual(resumed.messages.at(-1), { type: "live", seq: lastSeen + 5, replayed: 5 });
   await inject(messages(1));
   await resumed.waitForEvents(6);
@@ -168,7 +196,10 @@ test("a subscriber is told when what it missed is older than the replay log", as
   const resumed = await hub.subscribe(`since=${since}`);
   await resumed.ready();
   assert.deepEqual(resumed.messages[1], { type: "gap", from: since + 1, to: last - LOG_SIZE });
-  assert.deepEqual(resumed.events.map((event) => event.seq), Array.from({ length: LOG_SIZE }, (_, i) => last - LOG_SIZE + 1 + i));
+  assert.deepEqual(
+    resumed.events.map((event) => event.seq),
+    Array.from({ length: LOG_SIZE }, (_, i) => last - LOG_SIZE + 1 + i),
+  );
   const ahead = await hub.subscribe(`since=${last + 1000}`);
   await ahead.ready();
   assert.deepEqual(ahead.messages[1], { type: "reset", since: last + 1000, seq: last });
@@ -181,18 +212,30 @@ test("unauthenticated subscribers and callers are refused", async () => {
   const refused = [
     await hub.subscribeRefused("", null),
     await hub.subscribeRefused("", "not-the-secret-not-the-secret"),
-    await hub.subscribeRefused(`ticket=${encodeURIComponent(craftTicket({ exp: Date.now() - 1000, ev: null, ws: null }))}`, null),
-    await hub.subscribeRefused(`ticket=${encodeURIComponent(`${craftTicket({ exp: Date.now() + 30_000, ev: null, ws: null })}x`)}`, null),
+    await hub.subscribeRefused(
+      `ticket=${encodeURIComponent(craftTicket({ exp: Date.now() - 1000, ev: null, ws: null }))}`,
+      null,
+    ),
+    await hub.subscribeRefused(
+      `ticket=${encodeURIComponent(`${craftTicket({ exp: Date.now() + 30_000, ev: null, ws: null })}x`)}`,
+      null,
+    ),
     await hub.subscribeRefused("ticket=t1.e30.AAAA", null),
   ];
   for (const answer of refused) {
     assert.equal(answer.status, 401);
     assert.equal(answer.body.error, "unauthorized");
   }
-  const valid = await hub.subscribe(`ticket=${encodeURIComponent(craftTicket({ exp: Date.now() + 30_000, ev: null, ws: null }))}`, null);
+  const valid = await hub.subscribe(
+    `ticket=${encodeURIComponent(craftTicket({ exp: Date.now() + 30_000, ev: null, ws: null }))}`,
+    null,
+  );
   valid.close();
   assert.equal((await hub.request("/ticket", { body: {}, auth: null })).status, 401);
-  assert.equal((await hub.request("/bind", { body: { events: ["message:send"] }, auth: "wrong-wrong-wrong-wrong" })).status, 401);
+  assert.equal(
+    (await hub.request("/bind", { body: { events: ["message:send"] }, auth: "wrong-wrong-wrong-wrong" })).status,
+    401,
+  );
   assert.equal((await hub.request("/upstream", { body: { running: false }, auth: null })).status, 401);
   assert.equal((await hub.request("/_test/evict", { body: {}, auth: null })).status, 401);
   const publicStatus = await hub.request("/status", { auth: null });
@@ -212,15 +255,25 @@ test("POST /bind changes the upstream filters on the one connection", async () =
   assert.deepEqual(answer.body.filter, { events: ["message:send"], websites: [siteA] });
   await eventually(async () => {
     const [connection] = await upstreamConnections(emu);
-    return connection?.events.join() === "message:send,plugin:subscription:updated" && connection.rooms.join() === siteA;
+    return (
+      connection?.events.join() === "message:send,plugin:subscription:updated" && connection.rooms.join() === siteA
+    );
   }, "the bind to reach the emulator");
-  const dropped = await emu.control.inject({ event: "message:received", website_id: siteA, payload: { type: "text", content: "x" } });
+  const dropped = await emu.control.inject({
+    event: "message:received",
+    website_id: siteA,
+    payload: { type: "text", content: "x" },
+  });
   assert.equal(dropped.delivered, 0);
   const back = await hub.request("/bind", { body: { events: null, websites: null } });
   assert.deepEqual(back.body.filter, { events: null, websites: null });
   await eventually(async () => {
     const connections = await upstreamConnections(emu);
-    return connections.length === 1 && connections[0].rooms.length === 2 && connections[0].events.includes("message:received");
+    return (
+      connections.length === 1 &&
+      connections[0].rooms.length === 2 &&
+      connections[0].events.includes("message:received")
+    );
   }, "every event and website again");
   assert.equal((await emu.control.state()).connections.length, 1);
 });
@@ -256,7 +309,11 @@ test("after an eviction the first request re-opens the upstream, and resuming su
   const evicted = await hub.request("/_test/evict", { body: {} });
   assert.deepEqual(evicted.body, { evicted: true });
   await eventually(async () => (await emu.control.state()).connections.length === 0, "the upstream to go away");
-  const lost = await emu.control.inject({ event: "message:send", website_id: siteA, payload: { type: "text", content: "lost" } });
+  const lost = await emu.control.inject({
+    event: "message:send",
+    website_id: siteA,
+    payload: { type: "text", content: "lost" },
+  });
   assert.equal(lost.delivered, 0, "Crisp does not keep events for a disconnected client");
   const status = await hub.status();
   assert.equal(status.upstream.lastOpen.reason, "request");

@@ -1,6 +1,6 @@
 import type { CrispRTMOptions, RTMError, RTMLifecycleEvents } from "../../src/index.js";
 import { deepEqual, equal, errorText, ok, rejects } from "./assert.js";
-import { withEmulator, type Scenario } from "./context.js";
+import { type Scenario, withEmulator } from "./context.js";
 import { sleep, waitFor } from "./wait.js";
 
 const message = (content: string) => ({ type: "text", from: "user", origin: "chat", content, user: {} });
@@ -52,8 +52,16 @@ export const clientScenarios: Scenario[] = [
     name: "options: an unknown one throws `invalid_options` naming it; firstConnectTimeoutMs takes Infinity",
     run: (context) =>
       withEmulator(context, {}, async (_emulator, client) => {
-        throws(() => client({ firstConnectTimeout: 5 } as Partial<CrispRTMOptions>), "invalid_options", /firstConnectTimeout\b/);
-        throws(() => client({ reconnect: { initialDelay: 5 } } as Partial<CrispRTMOptions>), "invalid_options", /reconnect\.initialDelay\b/);
+        throws(
+          () => client({ firstConnectTimeout: 5 } as Partial<CrispRTMOptions>),
+          "invalid_options",
+          /firstConnectTimeout\b/,
+        );
+        throws(
+          () => client({ reconnect: { initialDelay: 5 } } as Partial<CrispRTMOptions>),
+          "invalid_options",
+          /reconnect\.initialDelay\b/,
+        );
         throws(() => client({ firstConnectTimeoutMs: -1 }), "invalid_options", /firstConnectTimeoutMs/);
         const patient = client({ firstConnectTimeoutMs: Infinity });
         patient.on("message:send", () => {});
@@ -78,7 +86,10 @@ export const clientScenarios: Scenario[] = [
           global.WebSocket = saved;
         }
         equal(error.code, "invalid_options");
-        ok(/WebSocket option/.test(error.message) && /node --experimental-websocket/.test(error.message), error.message);
+        ok(
+          /WebSocket option/.test(error.message) && /node --experimental-websocket/.test(error.message),
+          error.message,
+        );
         equal((await emulator.state()).restLog.length, 0, "no discovery request");
       }),
   },
@@ -137,9 +148,15 @@ export const clientScenarios: Scenario[] = [
         const got: string[] = [];
         rtm.on("message:send", (m) => got.push(`${m.website_id}:${m.type === "text" ? m.content : "?"}`));
         await rtm.connect();
-        ok(rtm.filters.events.includes("plugin:subscription:updated"), "the plugin tier always asks for the subscription event");
+        ok(
+          rtm.filters.events.includes("plugin:subscription:updated"),
+          "the plugin tier always asks for the subscription event",
+        );
         const added = "dddddddd-0000-4000-8000-00000000000d";
-        const answer = await emulator.control<{ notified: number }>("token-websites", { identifier, websites: [...websites, added] });
+        const answer = await emulator.control<{ notified: number }>("token-websites", {
+          identifier,
+          websites: [...websites, added],
+        });
         equal(answer.notified, 1);
         await waitFor(async () => (await emulator.state()).binds.length === 1, 5000, "the automatic bind");
         const bind = (await emulator.state()).binds[0] as { kind: string; payload: Record<string, unknown> };
@@ -166,7 +183,10 @@ export const clientScenarios: Scenario[] = [
         rtm.on("message:send", () => {});
         rtm.once("campaign:progress", () => {});
         await sleep(10);
-        deepEqual(errors.map((error) => error.code), ["unavailable_event", "unavailable_event"]);
+        deepEqual(
+          errors.map((error) => error.code),
+          ["unavailable_event", "unavailable_event"],
+        );
         ok(/plugin tokens never receive spam:message/.test(errors[0]?.message ?? ""), errors[0]?.message);
         rtm.on("spam:message", () => {});
         await sleep(10);
@@ -237,7 +257,10 @@ export const clientScenarios: Scenario[] = [
         ok(downtime, "the downtime is reported");
         ok(downtime.since < (disconnects[0]?.at ?? 0), "the window starts before the loss was noticed");
         for (const sent of lost) {
-          ok(sent >= downtime.since && sent <= downtime.until, `an event sent at ${sent} lies outside ${downtime.since}..${downtime.until}`);
+          ok(
+            sent >= downtime.since && sent <= downtime.until,
+            `an event sent at ${sent} lies outside ${downtime.since}..${downtime.until}`,
+          );
         }
       }),
   },

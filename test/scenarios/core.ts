@@ -1,6 +1,6 @@
 import type { RTMError } from "../../src/index.js";
 import { deepEqual, equal, ok, rejects } from "./assert.js";
-import { withEmulator, type Scenario } from "./context.js";
+import { type Scenario, withEmulator } from "./context.js";
 import { nextEvent, sleep, waitFor } from "./wait.js";
 
 /** Asked for on the plugin tier whatever the listeners: it makes the client re-bind (see client.ts). */

@@ -1,7 +1,7 @@
 import type { CrispRTM, CrispRTMOptions, RTMError, RTMLifecycleEvents, WebSocketConstructor } from "../../src/index.js";
 import { deepEqual, equal, errorText, ok, rejects } from "./assert.js";
 import { clientScenarios } from "./client.js";
-import { withEmulator, type Scenario, type ScenarioContext } from "./context.js";
+import { type Scenario, type ScenarioContext, withEmulator } from "./context.js";
 import type { Emulator } from "./emulator.js";
 import { sleep, waitFor } from "./wait.js";
 
@@ -41,7 +41,9 @@ function trace(rtm: CrispRTM): Trace {
     if (state === "connecting") t.opened.push(Date.now());
   });
   rtm.on("rtm:error", (error) => t.errors.push(error));
-  rtm.on("rtm:reconnecting", ({ attempt, delayMs, error }) => t.reconnecting.push({ attempt, delayMs, code: error?.code }));
+  rtm.on("rtm:reconnecting", ({ attempt, delayMs, error }) =>
+    t.reconnecting.push({ attempt, delayMs, code: error?.code }),
+  );
   rtm.on("rtm:disconnect", (info) => t.disconnects.push(info));
   rtm.on("rtm:ready", (info) => t.readies.push(info));
   rtm.on("rtm:close", (info) => t.closes.push(info));
@@ -97,7 +99,11 @@ const TIMEOUT_FAULTS = {
  * fault is gone. The spacing is checked on the client's attempts: the TCP log cannot show it in Node, whose
  * WebSocket (undici) opens a new connection as soon as a handshake is abandoned, and uses it for the next one.
  */
-function timesOutThenRecovers(context: ScenarioContext, fault: keyof typeof TIMEOUT_FAULTS, what: RegExp): Promise<void> {
+function timesOutThenRecovers(
+  context: ScenarioContext,
+  fault: keyof typeof TIMEOUT_FAULTS,
+  what: RegExp,
+): Promise<void> {
   return withEmulator(context, {}, async (emulator, client) => {
     const [op, body] = TIMEOUT_FAULTS[fault].on;
     await emulator.control(op, body);
@@ -115,13 +121,23 @@ function timesOutThenRecovers(context: ScenarioContext, fault: keyof typeof TIME
     const { tcpLog } = await emulator.state();
     deepEqual(t.codes().slice(0, 3), ["timeout", "timeout", "timeout"]);
     ok(what.test(t.errors[0]?.message ?? ""), `unexpected message: ${t.errors[0]?.message}`);
-    deepEqual(t.reconnecting.slice(0, 3).map((r) => [r.attempt, r.delayMs]), [[2, 50], [3, 100], [4, 200]]);
+    deepEqual(
+      t.reconnecting.slice(0, 3).map((r) => [r.attempt, r.delayMs]),
+      [
+        [2, 50],
+        [3, 100],
+        [4, 200],
+      ],
+    );
     // One connection per attempt, and the attempt in progress; Node's undici may hold one more, opened ahead.
     ok(tcpLog.length <= t.errors.length + 2, `${tcpLog.length} TCP connections for ${t.errors.length} failed attempts`);
     for (let i = 1; i < 3; i += 1) {
       const spacing = (t.opened[i] as number) - (t.opened[i - 1] as number);
       const expected = 250 + 50 * 2 ** (i - 1);
-      ok(spacing >= expected - 20, `attempt ${i + 1} came ${spacing} ms after the previous one (expected >= ${expected})`);
+      ok(
+        spacing >= expected - 20,
+        `attempt ${i + 1} came ${spacing} ms after the previous one (expected >= ${expected})`,
+      );
     }
     const [offOp, offBody] = TIMEOUT_FAULTS[fault].off;
     await emulator.control(offOp, offBody);
@@ -151,7 +167,12 @@ export const faultScenarios: Scenario[] = [
         const got: { fingerprint: number; timestamp: number }[] = [];
         rtm.on("message:send", (m) => got.push({ fingerprint: m.fingerprint, timestamp: m.timestamp }));
         await rtm.connect();
-        const flood = emulator.control<FloodResult>("flood", { event: "message:send", website_id: site, count: 250, intervalMs: 4 });
+        const flood = emulator.control<FloodResult>("flood", {
+          event: "message:send",
+          website_id: site,
+          count: 250,
+          intervalMs: 4,
+        });
         await waitFor(() => got.length >= 40, 5000, "the first events of the stream");
         await emulator.control("restart", { downMs: 300 });
         const result = await flood;
@@ -163,15 +184,20 @@ export const faultScenarios: Scenario[] = [
         equal(t.readies.length, 2);
         const downtime = t.readies[1]?.downtime;
         ok(downtime, "rtm:ready reports the downtime after the reconnect");
-        ok(downtime.since <= (t.disconnects[0]?.at ?? 0), "the downtime starts at the last frame, before rtm:disconnect");
+        ok(
+          downtime.since <= (t.disconnects[0]?.at ?? 0),
+          "the downtime starts at the last frame, before rtm:disconnect",
+        );
         equal(downtime.ms, downtime.until - downtime.since);
         // The missing events were emitted between the last one before the gap and the first one after it: that
         // span must lie within the reported window (1 s of slack for timers and I/O).
         const [before, after] = gaps[0] as [number, number];
         const sentBefore = got.find((g) => g.fingerprint === before)?.timestamp ?? NaN;
         const sentAfter = got.find((g) => g.fingerprint === after)?.timestamp ?? NaN;
-        ok(sentBefore >= downtime.since - 1000 && sentAfter <= downtime.until + 1000,
-          `gap ${sentBefore}..${sentAfter} outside the downtime ${downtime.since}..${downtime.until}`);
+        ok(
+          sentBefore >= downtime.since - 1000 && sentAfter <= downtime.until + 1000,
+          `gap ${sentBefore}..${sentAfter} outside the downtime ${downtime.since}..${downtime.until}`,
+        );
       }),
   },
   {
@@ -189,9 +215,15 @@ export const faultScenarios: Scenario[] = [
         for (const t of traces) {
           // A connection destroyed without a close frame ends as `transport close`, or `transport error` where the
           // runtime fires `error` first (Deno).
-          ok(["transport close", "transport error"].includes(t.disconnects[0]?.reason ?? ""), `drop: ${t.disconnects[0]?.reason}`);
+          ok(
+            ["transport close", "transport error"].includes(t.disconnects[0]?.reason ?? ""),
+            `drop: ${t.disconnects[0]?.reason}`,
+          );
           equal(t.disconnects[1]?.reason, "io server disconnect");
-          deepEqual(t.disconnects.map((d) => d.willReconnect), [true, true]);
+          deepEqual(
+            t.disconnects.map((d) => d.willReconnect),
+            [true, true],
+          );
           t.readies.slice(1).forEach((ready, i) => {
             equal(ready.reconnected, true);
             ok((ready.downtime?.since ?? Infinity) <= (t.disconnects[i]?.at ?? 0));
@@ -249,7 +281,10 @@ export const faultScenarios: Scenario[] = [
         await waitFor(() => t.closes.length === 1, 5000, "rtm:close");
         equal(t.closes[0]?.error?.code, "unauthorized");
         deepEqual(t.codes(), ["unauthorized"]);
-        deepEqual(t.disconnects.map((d) => d.willReconnect), [true]);
+        deepEqual(
+          t.disconnects.map((d) => d.willReconnect),
+          [true],
+        );
         equal(t.reconnecting.length, 1, "one reconnect scheduled");
         equal(rtm.state, "closed");
         equal(((await rejects(rtm.connect())) as RTMError).code, "closed");
@@ -278,7 +313,10 @@ export const faultScenarios: Scenario[] = [
         const tcp = (await emulator.state()).tcpLog.length;
         await sleep(400);
         const state = await emulator.state();
-        deepEqual(state.restLog.map((r) => r.status), [200, 401]);
+        deepEqual(
+          state.restLog.map((r) => r.status),
+          [200, 401],
+        );
         equal(state.tcpLog.length, tcp, "no attempt after the 401");
       }),
   },
@@ -289,7 +327,9 @@ export const faultScenarios: Scenario[] = [
         const holder = client();
         holder.on("message:send", () => {});
         await holder.connect();
-        const rtm = client({ reconnect: { initialDelayMs: 50, maxDelayMs: 400, factor: 2, jitter: 0, stableAfterMs: 0 } });
+        const rtm = client({
+          reconnect: { initialDelayMs: 50, maxDelayMs: 400, factor: 2, jitter: 0, stableAfterMs: 0 },
+        });
         rtm.on("message:send", () => {});
         const t = trace(rtm);
         const started = Date.now();
@@ -307,7 +347,10 @@ export const faultScenarios: Scenario[] = [
         let allowed = 2;
         for (let at = 50, delay = 50; at <= elapsed; delay = Math.min(delay * 2, 400), at += delay) allowed += 1;
         ok(kicked <= allowed, `${kicked} attempts kicked in ${elapsed} ms (at most ${allowed} expected)`);
-        deepEqual(t.reconnecting.slice(0, 4).map((r) => r.delayMs), [50, 100, 200, 400]);
+        deepEqual(
+          t.reconnecting.slice(0, 4).map((r) => r.delayMs),
+          [50, 100, 200, 400],
+        );
         equal(holder.state, "ready", "the first client keeps its slot");
         holder.close();
         await connecting;
@@ -465,7 +508,13 @@ export const faultScenarios: Scenario[] = [
           return rtm;
         };
         // REST failures that are retried, then the fatal one.
-        for (const [mode, extra] of [["500", {}], ["429", { retryAfter: 0 }], ["timeout", {}], ["invalid-json", {}], ["missing-app", {}]] as const) {
+        for (const [mode, extra] of [
+          ["500", {}],
+          ["429", { retryAfter: 0 }],
+          ["timeout", {}],
+          ["invalid-json", {}],
+          ["missing-app", {}],
+        ] as const) {
           await emulator.control("rest-mode", { mode, count: 1, ...extra });
           const rtm = watched({ discoveryTimeoutMs: 300 });
           await rtm.connect();
@@ -482,12 +531,20 @@ export const faultScenarios: Scenario[] = [
           const { on, off } = TIMEOUT_FAULTS[fault];
           await emulator.control(on[0], on[1]);
           await emulator.control("drop");
-          await waitFor(() => t.codes().filter((code) => code === "timeout").length > timeouts, 5000, `a timeout (${fault})`);
+          await waitFor(
+            () => t.codes().filter((code) => code === "timeout").length > timeouts,
+            5000,
+            `a timeout (${fault})`,
+          );
           await emulator.control(off[0], off[1]);
           await waitFor(() => rtm.state === "ready", 5000, `ready again after ${fault}`);
         }
         await emulator.control("malformed", { frame: '2["message:send"' });
-        await waitFor(() => t.codes().includes("protocol_error") && rtm.state === "ready", 5000, "a protocol error and a reconnect");
+        await waitFor(
+          () => t.codes().includes("protocol_error") && rtm.state === "ready",
+          5000,
+          "a protocol error and a reconnect",
+        );
         await revokeToken(emulator);
         await emulator.control("drop");
         await waitFor(() => rtm.state === "closed", 5000, "the client to stop");

@@ -64,14 +64,28 @@ class TestHub {
   /** Injects message number `n` into the emulator (a `message:send` whose fingerprint is `n`). */
   async inject(n: number): Promise<number> {
     const website = this.info.emulator.tokens[0]?.websites[0] ?? "";
-    const payload = { website_id: website, session_id: "session_hub_scenarios", fingerprint: n, type: "text", from: "user", origin: "chat", content: `message ${n}`, timestamp: Date.now() };
-    const result = (await post(`${this.info.emulator.controlUrl}/inject`, { event: "message:send", payload, website_id: website })) as { delivered: number };
+    const payload = {
+      website_id: website,
+      session_id: "session_hub_scenarios",
+      fingerprint: n,
+      type: "text",
+      from: "user",
+      origin: "chat",
+      content: `message ${n}`,
+      timestamp: Date.now(),
+    };
+    const result = (await post(`${this.info.emulator.controlUrl}/inject`, {
+      event: "message:send",
+      payload,
+      website_id: website,
+    })) as { delivered: number };
     return result.delivered;
   }
 
   /** Injects `from`..`to`, each once the hub's upstream is there to receive it. */
   async injectRange(from: number, to: number): Promise<void> {
-    for (let n = from; n <= to; n += 1) await waitFor(async () => (await this.inject(n)) > 0, 10_000, `the hub's upstream to take message ${n}`);
+    for (let n = from; n <= to; n += 1)
+      await waitFor(async () => (await this.inject(n)) > 0, 10_000, `the hub's upstream to take message ${n}`);
   }
 
   async stop(): Promise<void> {
@@ -80,7 +94,11 @@ class TestHub {
 }
 
 async function post(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
@@ -99,7 +117,13 @@ interface Recorder {
 }
 
 function record(context: HubScenarioContext, hub: TestHub, extra: Partial<HubLib.HubClientOptions> = {}): Recorder {
-  const recorder: Recorder = { client: undefined as unknown as HubLib.HubClient, received: [], notices: [], errors: [], tickets: 0 };
+  const recorder: Recorder = {
+    client: undefined as unknown as HubLib.HubClient,
+    received: [],
+    notices: [],
+    errors: [],
+    tickets: 0,
+  };
   const credential =
     context.credential === "bearer"
       ? { bearer: hub.info.secret }
@@ -109,7 +133,13 @@ function record(context: HubScenarioContext, hub: TestHub, extra: Partial<HubLib
             return hub.ticket();
           },
         };
-  const client = new context.lib.HubClient({ url: hub.info.url, reconnect: FAST, heartbeatMs: 1000, ...credential, ...extra });
+  const client = new context.lib.HubClient({
+    url: hub.info.url,
+    reconnect: FAST,
+    heartbeatMs: 1000,
+    ...credential,
+    ...extra,
+  });
   recorder.client = client;
   client.on("message:send", (payload) => recorder.received.push(Number(payload.fingerprint)));
   for (const name of ["rtm:downtime", "rtm:gap", "rtm:reset", "rtm:ready"] as const) {
@@ -126,7 +156,11 @@ async function receivedUpTo(recorder: Recorder, n: number, what: string): Promis
 }
 
 /** Runs `body` with a fresh hub, always stopping it and closing the client. */
-async function withHub(context: HubScenarioContext, body: (hub: TestHub) => Promise<void>, options: Record<string, unknown> = {}): Promise<void> {
+async function withHub(
+  context: HubScenarioContext,
+  body: (hub: TestHub) => Promise<void>,
+  options: Record<string, unknown> = {},
+): Promise<void> {
   const hub = await TestHub.start(context.managerUrl, options);
   try {
     await body(hub);
@@ -154,7 +188,10 @@ export const hubScenarios: HubScenario[] = [
           await receivedUpTo(r, 15, "messages 11-15");
           await sleep(300);
           deepEqual(r.received, range(1, 15), "every message once, in order");
-          const again = r.notices.filter((n) => n.name === "rtm:ready")[1]?.payload as { reconnected: boolean; replayed: number };
+          const again = r.notices.filter((n) => n.name === "rtm:ready")[1]?.payload as {
+            reconnected: boolean;
+            replayed: number;
+          };
           ok(again.reconnected, "the second ready is a reconnection");
           ok(again.replayed >= 5, `messages 6-10 came from the replay (replayed ${again.replayed})`);
           equal(r.client.cursor !== null && r.client.cursor >= 15, true, "the cursor follows the hub's sequence");
@@ -180,7 +217,9 @@ export const hubScenarios: HubScenario[] = [
             await receivedUpTo(r, 8, "messages 6-8");
             await sleep(300);
             deepEqual(r.received, [1, 2, 6, 7, 8], "what the log still held, once, in order");
-            const gaps = r.notices.filter((n) => n.name === "rtm:gap").map((n) => n.payload as { from: number; to: number });
+            const gaps = r.notices
+              .filter((n) => n.name === "rtm:gap")
+              .map((n) => n.payload as { from: number; to: number });
             equal(gaps.length, 1, "one gap notice");
             const [gap] = gaps;
             ok(gap && gap.to - gap.from + 1 === 3, `the gap covers messages 3-5 (${JSON.stringify(gap)})`);
@@ -212,7 +251,10 @@ export const hubScenarios: HubScenario[] = [
           equal(downtimes.length, 1, "one downtime notice");
           const [downtime] = downtimes;
           // The hub's window starts at the last frame it received before the drop, less 1 s of transit slack.
-          ok(downtime && downtime.since >= started - 1000 && downtime.since <= before && downtime.until >= before, `the window of the drop: ${JSON.stringify(downtime)}`);
+          ok(
+            downtime && downtime.since >= started - 1000 && downtime.since <= before && downtime.until >= before,
+            `the window of the drop: ${JSON.stringify(downtime)}`,
+          );
           ok(downtime && downtime.ms === downtime.until - downtime.since, "the window's length");
         } finally {
           r.client.close();
@@ -262,7 +304,11 @@ export const hubScenarios: HubScenario[] = [
           await hub.injectRange(1, 5);
           await receivedUpTo(r, 5, "messages 1-5");
           await hub.fault("restart", { downMs: 500 });
-          await waitFor(() => r.notices.filter((n) => n.name === "rtm:ready").length >= 2, 30_000, "ready again after the restart");
+          await waitFor(
+            () => r.notices.filter((n) => n.name === "rtm:ready").length >= 2,
+            30_000,
+            "ready again after the restart",
+          );
           await hub.injectRange(6, 10);
           await receivedUpTo(r, 10, "messages 6-10");
           await sleep(300);
@@ -334,7 +380,11 @@ export const hubScenarios: HubScenario[] = [
     runtimes: ["deno", "node"],
     run: (context) =>
       withHub(context, async (hub) => {
-        const client = new context.lib.HubClient({ url: hub.info.url, reconnect: FAST, bearer: "wrong-secret-0123456789" });
+        const client = new context.lib.HubClient({
+          url: hub.info.url,
+          reconnect: FAST,
+          bearer: "wrong-secret-0123456789",
+        });
         let attempts = 0;
         client.on("rtm:state", ({ state }) => {
           if (state === "connecting") attempts += 1;

@@ -1,6 +1,6 @@
+export { type Runtime, type Scenario, type ScenarioContext, scenariosFor } from "./context.js";
 export { coreScenarios } from "./core.js";
 export { faultScenarios } from "./faults.js";
-export { scenariosFor, type Runtime, type Scenario, type ScenarioContext } from "./context.js";
-export { socketioScenarios, type SocketIOContext, type SocketIOScenario } from "./socketio/index.js";
-export { recoveryScenarios, type RecoveryContext, type RecoveryScenario } from "./recovery.js";
-export { hubScenarios, hubScenariosFor, type HubScenarioContext, type HubRuntime } from "./hub.js";
+export { type HubRuntime, type HubScenarioContext, hubScenarios, hubScenariosFor } from "./hub.js";
+export { type RecoveryContext, type RecoveryScenario, recoveryScenarios } from "./recovery.js";
+export { type SocketIOContext, type SocketIOScenario, socketioScenarios } from "./socketio/index.js";

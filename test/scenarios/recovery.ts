@@ -1,7 +1,7 @@
 import type { CrispRTM, CrispRTMOptions, MessagePayload, RTMError, RTMLifecycleEvents } from "../../src/index.js";
 import type * as Recover from "../../src/recover.js";
 import { deepEqual, equal, ok } from "./assert.js";
-import { withEmulator, type ScenarioContext } from "./context.js";
+import { type ScenarioContext, withEmulator } from "./context.js";
 import type { Emulator } from "./emulator.js";
 import { nextEvent, sleep, waitFor } from "./wait.js";
 
@@ -32,7 +32,13 @@ const message = (event: string, session: string, content: string) => ({
 });
 
 /** Injects a message; returns the payload the emulator sent (fingerprint and timestamp filled in). */
-async function inject(emulator: Emulator, event: string, website: string, session: string, content: string): Promise<MessagePayload> {
+async function inject(
+  emulator: Emulator,
+  event: string,
+  website: string,
+  session: string,
+  content: string,
+): Promise<MessagePayload> {
   const { payload } = await emulator.control<{ payload: MessagePayload }>("inject", {
     event,
     website_id: website,
@@ -106,17 +112,31 @@ export const recoveryScenarios: RecoveryScenario[] = [
         });
         const hooked = missed.shift() as MessagePayload;
         const info = await waitFor(() => recovered[0], 10_000, "rtm:recovered");
-        deepEqual(errors.map((e) => e.code), []);
+        deepEqual(
+          errors.map((e) => e.code),
+          [],
+        );
         equal(info?.count, missed.length, "count = the messages of the window");
         equal(info?.truncated, false);
         ok((info?.requests ?? 0) >= 4, `requests: ${info?.requests}`);
         const late = received.filter((r) => r.recovered);
         deepEqual(late.map((r) => key(r.payload)).sort(), missed.map(key).sort(), "each missed message once");
-        ok(late.every((r) => r.payload.timestamp > (info?.since ?? 0) && r.payload.timestamp <= (info?.until ?? 0)), "inside the window");
-        deepEqual(received.filter((r) => !r.recovered).map((r) => key(r.payload)), [...live, hooked].map(key), "the live and the hooked messages once, not recovered");
+        ok(
+          late.every((r) => r.payload.timestamp > (info?.since ?? 0) && r.payload.timestamp <= (info?.until ?? 0)),
+          "inside the window",
+        );
+        deepEqual(
+          received.filter((r) => !r.recovered).map((r) => key(r.payload)),
+          [...live, hooked].map(key),
+          "the live and the hooked messages once, not recovered",
+        );
         for (const session of ["session_a", "session_b"]) {
           const times = late.filter((r) => r.payload.session_id === session).map((r) => r.payload.timestamp);
-          deepEqual(times, [...times].sort((a, b) => a - b), `time order in ${session}`);
+          deepEqual(
+            times,
+            [...times].sort((a, b) => a - b),
+            `time order in ${session}`,
+          );
         }
         for (const r of late) equal(r.name, r.payload.from === "user" ? "message:send" : "message:received");
         // Twins arriving later: a web hook copy through dispatch() and a socket copy (same fingerprint).
@@ -124,10 +144,18 @@ export const recoveryScenarios: RecoveryScenario[] = [
         rtm.dispatch("message:send", { ...twin });
         await emulator.control("inject", { event: "message:send", website_id: twin.website_id, payload: { ...twin } });
         const after = await inject(emulator, "message:send", siteA, "session_a", "after the recovery");
-        await waitFor(() => received.some((r) => r.payload.fingerprint === after.fingerprint), 5000, "a new live message");
+        await waitFor(
+          () => received.some((r) => r.payload.fingerprint === after.fingerprint),
+          5000,
+          "a new live message",
+        );
         equal(received.length, live.length + 1 + missed.length + 1, "no twin delivered");
         await waitFor(() => iterated.length === received.length, 2000, "the iterator");
-        deepEqual(iterated, received.map((r) => key(r.payload)), "events() got the same messages, in the same order");
+        deepEqual(
+          iterated,
+          received.map((r) => key(r.payload)),
+          "events() got the same messages, in the same order",
+        );
         equal(rtm.isRecovered(after), false);
         await iterator.return?.();
       }),
@@ -140,16 +168,27 @@ export const recoveryScenarios: RecoveryScenario[] = [
         const { rtm, recovered, errors } = recoveringClient(emulator, client);
         await rtm.connect();
         const missed: MessagePayload[] = [];
-        await cut(emulator, rtm, async () => {
-          missed.push(await inject(emulator, "message:send", site, "session_r", "rate limited"));
-          await emulator.control("rest-mode", { mode: "429", count: 1, retryAfter: 1 });
-        }, 600);
+        await cut(
+          emulator,
+          rtm,
+          async () => {
+            missed.push(await inject(emulator, "message:send", site, "session_r", "rate limited"));
+            await emulator.control("rest-mode", { mode: "429", count: 1, retryAfter: 1 });
+          },
+          600,
+        );
         const info = await waitFor(() => recovered[0], 10_000, "rtm:recovered");
-        deepEqual(errors.map((e) => e.code), []);
+        deepEqual(
+          errors.map((e) => e.code),
+          [],
+        );
         equal(info?.count, 1);
         const log = (await emulator.state()).restLog as { at: number; status: number }[];
         equal(log[0]?.status, 429);
-        ok((log[1]?.at ?? 0) - (log[0]?.at ?? 0) >= 950, `the retry came ${(log[1]?.at ?? 0) - (log[0]?.at ?? 0)} ms after the 429`);
+        ok(
+          (log[1]?.at ?? 0) - (log[0]?.at ?? 0) >= 950,
+          `the retry came ${(log[1]?.at ?? 0) - (log[0]?.at ?? 0)} ms after the 429`,
+        );
       }),
   },
   {
@@ -159,14 +198,22 @@ export const recoveryScenarios: RecoveryScenario[] = [
         const [siteA, siteB] = emulator.token.websites as [string, string];
         const { rtm, recovered, errors } = recoveringClient(emulator, client, { messages: true, maxRequests: 3 });
         await rtm.connect();
-        await cut(emulator, rtm, async () => {
-          for (const session of ["s1", "s2", "s3"]) {
-            await inject(emulator, "message:send", siteA, session, "a");
-            await inject(emulator, "message:send", siteB, session, "b");
-          }
-        }, 600);
+        await cut(
+          emulator,
+          rtm,
+          async () => {
+            for (const session of ["s1", "s2", "s3"]) {
+              await inject(emulator, "message:send", siteA, session, "a");
+              await inject(emulator, "message:send", siteB, session, "b");
+            }
+          },
+          600,
+        );
         const info = await waitFor(() => recovered[0], 10_000, "rtm:recovered");
-        deepEqual(errors.map((e) => e.code), []);
+        deepEqual(
+          errors.map((e) => e.code),
+          [],
+        );
         equal(info?.truncated, true);
         equal(info?.requests, 3);
         ok((info?.count ?? 0) < 6, `count ${info?.count}`);
@@ -180,12 +227,20 @@ export const recoveryScenarios: RecoveryScenario[] = [
         const [site] = emulator.token.websites as [string];
         const { rtm, recovered, errors, received } = recoveringClient(emulator, client);
         await rtm.connect();
-        await cut(emulator, rtm, async () => {
-          await inject(emulator, "message:send", site, "session_f", "lost");
-          await emulator.control("rest-mode", { mode: "403" });
-        }, 600);
+        await cut(
+          emulator,
+          rtm,
+          async () => {
+            await inject(emulator, "message:send", site, "session_f", "lost");
+            await emulator.control("rest-mode", { mode: "403" });
+          },
+          600,
+        );
         const info = await waitFor(() => recovered[0], 10_000, "rtm:recovered");
-        deepEqual(errors.map((e) => e.code), ["forbidden_scope"]);
+        deepEqual(
+          errors.map((e) => e.code),
+          ["forbidden_scope"],
+        );
         equal(errors[0]?.status, 403);
         equal(info?.error?.code, "forbidden_scope");
         equal(info?.truncated, true);
@@ -193,7 +248,11 @@ export const recoveryScenarios: RecoveryScenario[] = [
         const { key: secret, identifier } = emulator.token;
         ok(!errors[0]?.message.includes(secret) && !errors[0]?.message.includes(identifier), "no token in the error");
         const live = await inject(emulator, "message:send", site, "session_f", "still connected");
-        await waitFor(() => received.some((r) => r.payload.fingerprint === live.fingerprint), 5000, "a live message after the error");
+        await waitFor(
+          () => received.some((r) => r.payload.fingerprint === live.fingerprint),
+          5000,
+          "a live message after the error",
+        );
         await sleep(50);
         equal(rtm.state, "ready");
       }),
@@ -222,19 +281,44 @@ export const recoveryScenarios: RecoveryScenario[] = [
           return base(input, init);
         };
         const { identifier, key: secret } = emulator.token;
-        const recovery = context.recover.recoverMessages({ identifier, key: secret, restBase: emulator.info.restUrl, window: { since, until }, fetch: spy });
+        const recovery = context.recover.recoverMessages({
+          identifier,
+          key: secret,
+          restBase: emulator.info.restUrl,
+          window: { since, until },
+          fetch: spy,
+        });
         const got: Recover.RecoveredEvent[] = [];
         for await (const event of recovery) got.push(event);
-        deepEqual(got.map((e) => [e.name, e.payload.fingerprint]).sort(), [["message:received", sent[1]?.fingerprint], ["message:send", sent[0]?.fingerprint]].sort());
+        deepEqual(
+          got.map((e) => [e.name, e.payload.fingerprint]).sort(),
+          [
+            ["message:received", sent[1]?.fingerprint],
+            ["message:send", sent[0]?.fingerprint],
+          ].sort(),
+        );
         deepEqual(got.find((e) => e.name === "message:send")?.payload, sent[0], "Crisp's payload shape, unchanged");
         equal(recovery.result.count, 2);
         equal(recovery.result.websites, 2);
         equal(recovery.result.truncated, false);
         equal(recovery.result.requests, urls.length);
-        ok(urls.some((u) => u.includes("/plugin/connect/websites/all/1")), "the websites are listed");
-        ok(urls.every((u) => !u.includes(identifier) && !u.includes(secret)), "no token in any URL");
+        ok(
+          urls.some((u) => u.includes("/plugin/connect/websites/all/1")),
+          "the websites are listed",
+        );
+        ok(
+          urls.every((u) => !u.includes(identifier) && !u.includes(secret)),
+          "no token in any URL",
+        );
         // The top-level since/until shape, and websites given: no listing.
-        const only = context.recover.recoverMessages({ identifier, key: secret, restBase: emulator.info.restUrl, since, until, websites: [siteB] });
+        const only = context.recover.recoverMessages({
+          identifier,
+          key: secret,
+          restBase: emulator.info.restUrl,
+          since,
+          until,
+          websites: [siteB],
+        });
         const some: string[] = [];
         for await (const { payload } of only) some.push(payload.website_id);
         deepEqual(some, [siteB]);
@@ -245,7 +329,13 @@ export const recoveryScenarios: RecoveryScenario[] = [
           invalid = error;
         }
         ok(context.recover.isRTMError(invalid, "invalid_options"), "a reversed window is invalid_options");
-        const wrong = context.recover.recoverMessages({ identifier, key: "wrong", restBase: emulator.info.restUrl, since, until });
+        const wrong = context.recover.recoverMessages({
+          identifier,
+          key: "wrong",
+          restBase: emulator.info.restUrl,
+          since,
+          until,
+        });
         let refused: unknown;
         try {
           for await (const _ of wrong) ok(false, "nothing yielded");
@@ -257,7 +347,14 @@ export const recoveryScenarios: RecoveryScenario[] = [
         controller.abort();
         let aborted: unknown;
         try {
-          for await (const _ of context.recover.recoverMessages({ identifier, key: secret, restBase: emulator.info.restUrl, since, until, signal: controller.signal })) {
+          for await (const _ of context.recover.recoverMessages({
+            identifier,
+            key: secret,
+            restBase: emulator.info.restUrl,
+            since,
+            until,
+            signal: controller.signal,
+          })) {
             ok(false, "nothing yielded");
           }
         } catch (error) {

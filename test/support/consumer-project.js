@@ -23,7 +23,11 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
  */
 export function exec(command, args, cwd, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     let stdout = "";
     child.stdout.on("data", (chunk) => {
@@ -62,9 +66,16 @@ export async function packPackage() {
  */
 export async function consumerProject(tarball, fill) {
   const dir = await mkdtemp(join(tmpdir(), "crisp-rtm-consumer-"));
-  await writeFile(join(dir, "package.json"), `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`);
+  await writeFile(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`,
+  );
   if (fill) await fill(dir);
-  const installed = await exec("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], dir);
+  const installed = await exec(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", tarball],
+    dir,
+  );
   if (installed.code !== 0) throw new Error(`npm install of the tarball failed:\n${installed.output}`);
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -49,7 +49,10 @@ export async function startEmulatorManager(options = {}) {
         const emulator = emulators.get(match[1] ?? "");
         emulators.delete(match[1] ?? "");
         if (emulator) {
-          const done = emulator.close().catch(() => {}).finally(() => closing.delete(done));
+          const done = emulator
+            .close()
+            .catch(() => {})
+            .finally(() => closing.delete(done));
           closing.add(done);
         }
         return send(res, 200, { closed: Boolean(emulator) });

@@ -42,7 +42,10 @@ export class HubManager {
         const id = `hub${++this.#next}`;
         this.#hubs.set(id, { hub, emulator });
         const { restUrl, controlUrl, tokens } = emulator;
-        return { status: 200, body: { id, url: hub.url, origin: hub.origin, secret: hub.secret, emulator: { restUrl, controlUrl, tokens } } };
+        return {
+          status: 200,
+          body: { id, url: hub.url, origin: hub.origin, secret: hub.secret, emulator: { restUrl, controlUrl, tokens } },
+        };
       } catch (error) {
         await emulator.close();
         throw error;

@@ -121,7 +121,9 @@ export async function startSocketIOTestServer(options = {}) {
 
   /** @type {http.RequestListener} */
   const notFound = (_req, res) => void res.writeHead(404).end();
-  const httpServer = certs ? https.createServer({ key: certs.key, cert: certs.cert }, notFound) : http.createServer(notFound);
+  const httpServer = certs
+    ? https.createServer({ key: certs.key, cert: certs.cert }, notFound)
+    : http.createServer(notFound);
   httpServer.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -178,7 +180,13 @@ export async function startSocketIOTestServer(options = {}) {
 
   io.on("connection", (socket) => {
     /** @type {SocketRecord} */
-    const record = { id: socket.id, engineId: engineId(socket.conn), auth: socket.handshake.auth, events: [], disconnectReason: null };
+    const record = {
+      id: socket.id,
+      engineId: engineId(socket.conn),
+      auth: socket.handshake.auth,
+      events: [],
+      disconnectReason: null,
+    };
     log.sockets.push(record);
     socket.onAny((name, ...args) => record.events.push({ name: String(name), args }));
     socket.on("disconnect", (reason) => {
@@ -193,7 +201,9 @@ export async function startSocketIOTestServer(options = {}) {
     socket.on("getDate", () => socket.emit("takeDate", new Date()));
     socket.on("getDateObj", () => socket.emit("takeDateObj", { date: new Date() }));
     socket.on("getId", () => socket.emit("id", { id: socket.id, engineId: engineId(socket.conn) }));
-    socket.on("getHandshake", () => socket.emit("handshake", { auth: socket.handshake.auth, query: socket.handshake.query }));
+    socket.on("getHandshake", () =>
+      socket.emit("handshake", { auth: socket.handshake.auth, query: socket.handshake.query }),
+    );
     socket.on("ack", () => {
       socket.emit("ack", () => socket.emit("got it"));
     });

@@ -1,7 +1,7 @@
 /** Type tests of `CrispRTM`: event payloads narrow on `type`, lifecycle payloads are typed, wrong uses fail. */
 import {
-  CrispRTM,
   type AudioContent,
+  CrispRTM,
   type EventContent,
   type FileContent,
   type MessagePayload,

@@ -3,7 +3,14 @@
  * listeners get, and the misuses the compiler must refuse (each `@ts-expect-error` fails the check if the line
  * compiles). Nothing here runs.
  */
-import { type GenericPayload, HubClient, type HubClientOptions, type HubState, type RTMError, type RTMEvent } from "../../src/hub/index.js";
+import {
+  type GenericPayload,
+  HubClient,
+  type HubClientOptions,
+  type HubState,
+  type RTMError,
+  type RTMEvent,
+} from "../../src/hub/index.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const expectType = <T extends true>(_: T): void => {};
@@ -23,11 +30,15 @@ hub.on("*", (name, payload) => {
   expectType<Equal<typeof name, RTMEvent["name"]>>(true);
   expectType<Equal<typeof payload, GenericPayload>>(true);
 });
-hub.on("rtm:downtime", ({ since, until, ms, seq }) => expectType<Equal<[typeof since, typeof until, typeof ms, typeof seq], [number, number, number, number]>>(true));
+hub.on("rtm:downtime", ({ since, until, ms, seq }) =>
+  expectType<Equal<[typeof since, typeof until, typeof ms, typeof seq], [number, number, number, number]>>(true),
+);
 hub.on("rtm:gap", ({ from, to }) => expectType<Equal<[typeof from, typeof to], [number, number]>>(true));
 hub.on("rtm:reset", ({ since, seq }) => expectType<Equal<[typeof since, typeof seq], [number, number]>>(true));
 hub.on("rtm:upstream", ({ state }) => expectType<Equal<typeof state extends string ? true : false, true>>(true));
-hub.on("rtm:ready", ({ reconnected, replayed }) => expectType<Equal<[typeof reconnected, typeof replayed], [boolean, number]>>(true));
+hub.on("rtm:ready", ({ reconnected, replayed }) =>
+  expectType<Equal<[typeof reconnected, typeof replayed], [boolean, number]>>(true),
+);
 hub.on("rtm:error", (error) => expectType<Equal<typeof error, RTMError>>(true));
 hub.once("rtm:close", ({ error }) => expectType<Equal<typeof error, RTMError | undefined>>(true));
 expectType<Equal<typeof hub.state, HubState>>(true);

@@ -18,17 +18,27 @@ async function run(args) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk) => { stdout += chunk; });
-  child.stderr.on("data", (chunk) => { stderr += chunk; });
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
   const [code] = await once(child, "exit", 10000).then((c) => [c]);
   return { code, stdout, stderr };
 }
 
 describe("emulator CLI", () => {
   it("prints one JSON line, serves discovery, and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, [CLI, "--any-port", "--rate", "20", "--auth-timeout", "500", "--limit", "3"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [CLI, "--any-port", "--rate", "20", "--auth-timeout", "500", "--limit", "3"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stderr = "";
-    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
     const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
     try {
       const lines = createInterface({ input: child.stdout });
@@ -41,7 +51,10 @@ describe("emulator CLI", () => {
       assert.equal(info.tokens.length, 2);
       const [token] = info.tokens;
       assert.equal(typeof token.key, "string");
-      const { status, body } = await getJson(`${info.restUrl}/plugin/connect/endpoints`, { Authorization: basicAuth(token), "X-Crisp-Tier": "plugin" });
+      const { status, body } = await getJson(`${info.restUrl}/plugin/connect/endpoints`, {
+        Authorization: basicAuth(token),
+        "X-Crisp-Tier": "plugin",
+      });
       assert.equal(status, 200);
       assert.equal(body.data.socket.app, info.rtmUrl);
       const state = await getJson(`${info.controlUrl}/state`);
@@ -57,7 +70,10 @@ describe("emulator CLI", () => {
 
   it("generates a modest traffic by default, none with --rate 0", async () => {
     /** @type {Array<[string[], number]>} */
-    const cases = [[[], 2], [["--rate", "0"], 0]];
+    const cases = [
+      [[], 2],
+      [["--rate", "0"], 0],
+    ];
     for (const [args, rate] of cases) {
       const child = spawn(process.execPath, [CLI, "--any-port", ...args], { stdio: ["ignore", "pipe", "ignore"] });
       const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
@@ -78,8 +94,15 @@ describe("emulator CLI", () => {
     const help = await run(["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: node emulator\/cli\.js/);
-    assert.deepEqual([CLI_DEFAULTS.restPort, CLI_DEFAULTS.rtmPort], [DEFAULT_PORTS.rest, DEFAULT_PORTS.rtm], "the ports of npm start");
-    assert.match(help.stdout, new RegExp(`--rest-port <n> +REST \\+ control port \\(default ${DEFAULT_PORTS.rest}, as npm start`));
+    assert.deepEqual(
+      [CLI_DEFAULTS.restPort, CLI_DEFAULTS.rtmPort],
+      [DEFAULT_PORTS.rest, DEFAULT_PORTS.rtm],
+      "the ports of npm start",
+    );
+    assert.match(
+      help.stdout,
+      new RegExp(`--rest-port <n> +REST \\+ control port \\(default ${DEFAULT_PORTS.rest}, as npm start`),
+    );
     assert.match(help.stdout, new RegExp(`--rtm-port <n> +RTM port \\(default ${DEFAULT_PORTS.rtm}, as npm start`));
     const bad = await run(["--bogus"]);
     assert.equal(bad.code, 2);

@@ -36,7 +36,9 @@ describe("official crisp-api client against the emulator", () => {
       assert.equal(state.auths[0]?.tier, "plugin");
       assert.equal(state.restLog[0]?.route, "plugin");
       const { payload } = await emu.control.inject({
-        event: "message:send", website_id: token.websites[0] ?? "", payload: { type: "text", from: "user", content: "hello crisp-api" },
+        event: "message:send",
+        website_id: token.websites[0] ?? "",
+        payload: { type: "text", from: "user", content: "hello crisp-api" },
       });
       await waitFor(() => received.length === 1);
       assert.deepEqual(received[0], payload);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, afterEach, before, describe, it } from "node:test";
 import { DEFAULT_TOKENS, startEmulator } from "../../emulator/index.js";
-import { SocketPool, authenticate, firesWithin, once, sleep, waitFor } from "./emulator-helpers.js";
+import { authenticate, firesWithin, once, SocketPool, sleep, waitFor } from "./emulator-helpers.js";
 
 const token = { ...DEFAULT_TOKENS[0], websites: [...(DEFAULT_TOKENS[0]?.websites ?? [])] };
 const auth = { username: token.identifier, password: token.key, tier: "plugin" };
@@ -17,11 +17,15 @@ const auth = { username: token.identifier, password: token.key, tier: "plugin" }
 async function rawUpgrade(port, path) {
   const socket = net.connect({ host: "127.0.0.1", port });
   let data = "";
-  socket.on("data", (chunk) => { data += chunk; });
+  socket.on("data", (chunk) => {
+    data += chunk;
+  });
   socket.on("error", () => {});
   const closed = new Promise((resolve) => socket.on("close", () => resolve(undefined))).then(() => {});
   await once(socket, "connect");
-  socket.write(`GET ${path}?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  socket.write(
+    `GET ${path}?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+  );
   return { socket, received: () => data, closed };
 }
 
@@ -75,7 +79,9 @@ describe("emulator faults", () => {
     await once(socket.io, "ping", 1000);
     assert.deepEqual(await emu.control.halfOpen(true), { halfOpen: true, affected: 1 });
     let pings = 0;
-    socket.io.on("ping", () => { pings += 1; });
+    socket.io.on("ping", () => {
+      pings += 1;
+    });
     assert.equal(await once(socket, "disconnect", 2000), "ping timeout");
     assert.equal(pings, 0);
     const late = pool.open(emu.rtmUrl, { timeout: 300 });
@@ -138,7 +144,10 @@ describe("emulator faults", () => {
     await emu.control.ignoreAuth(true);
     const socket = pool.open(emu.rtmUrl);
     await once(socket, "connect");
-    const answered = Promise.race([firesWithin(socket, "authenticated", 250), firesWithin(socket, "unauthorized", 250)]);
+    const answered = Promise.race([
+      firesWithin(socket, "authenticated", 250),
+      firesWithin(socket, "unauthorized", 250),
+    ]);
     const disconnected = once(socket, "disconnect", 2000);
     socket.emit("authentication", auth);
     assert.equal(await answered, false);
@@ -191,8 +200,14 @@ describe("emulator faults", () => {
     await emu.control.reset();
     const { faults } = await emu.control.state();
     assert.deepEqual(faults, {
-      rest: { mode: "ok", remaining: null, retryAfter: 1 }, halfOpen: false, stall: false, refuse: "off",
-      restarting: false, noConnectAck: false, middlewareError: null, ignoreAuth: false,
+      rest: { mode: "ok", remaining: null, retryAfter: 1 },
+      halfOpen: false,
+      stall: false,
+      refuse: "off",
+      restarting: false,
+      noConnectAck: false,
+      middlewareError: null,
+      ignoreAuth: false,
     });
     const socket = pool.open(emu.rtmUrl);
     await once(socket, "connect");

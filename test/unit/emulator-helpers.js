@@ -55,7 +55,14 @@ export async function discover(emu, token, tier = token.tier) {
 export function connect(rtmUrl, options = {}) {
   const url = new URL(rtmUrl);
   const origin = `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}`;
-  return io(origin, { path: url.pathname, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 2000, ...options });
+  return io(origin, {
+    path: url.pathname,
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    timeout: 2000,
+    ...options,
+  });
 }
 
 /**
@@ -87,7 +94,10 @@ export function once(emitter, event, timeoutMs = 3000) {
  * @param {number} ms
  */
 export async function firesWithin(emitter, event, ms) {
-  return once(emitter, event, ms).then(() => true, () => false);
+  return once(emitter, event, ms).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
-import { startEmulator } from "../../emulator/index.js";
 import { MESSAGES_PAGE } from "../../emulator/history.js";
+import { startEmulator } from "../../emulator/index.js";
 import { sleep } from "./emulator-helpers.js";
 
 const require = createRequire(import.meta.url);
@@ -14,7 +14,10 @@ const crispApi = require("crisp-api");
 const { Crisp } = crispApi;
 
 /** A crisp-api client of `token` pointed at the emulator's REST side. */
-function restClient(/** @type {{ restUrl: string }} */ emu, /** @type {{ identifier: string, key: string, tier: string }} */ token) {
+function restClient(
+  /** @type {{ restUrl: string }} */ emu,
+  /** @type {{ identifier: string, key: string, tier: string }} */ token,
+) {
   const client = new Crisp();
   client.authenticateTier(/** @type {"plugin"} */ (token.tier), token.identifier, token.key);
   client.setRestHost(new URL(emu.restUrl).origin);
@@ -36,7 +39,10 @@ describe("emulator history over crisp-api's REST methods", () => {
     const first = await client.plugin.listAllConnectWebsites(1, false, false);
     const second = await client.plugin.listAllConnectWebsites(2, false, false);
     const third = await client.plugin.listAllConnectWebsites(3, false, false);
-    assert.deepEqual([...first, ...second].map((item) => item.website_id), websites);
+    assert.deepEqual(
+      [...first, ...second].map((item) => item.website_id),
+      websites,
+    );
     assert.deepEqual(third, []);
     const log = (await emu.control.state()).restLog.filter((entry) => entry.route === "websites");
     assert.equal(log.length, 3);
@@ -54,24 +60,49 @@ describe("emulator history over crisp-api's REST methods", () => {
       const session_id = /** @type {string} */ (sessions[i % 3]);
       const event = i % 2 ? "message:received" : "message:send";
       const { payload } = await emu.control.inject({
-        event, website_id: website,
-        payload: { session_id, type: "text", from: i % 2 ? "operator" : "user", origin: "chat", content: `m${i}`, user: { nickname: "Ann" }, timestamp: 1_700_000_000_000 + i },
+        event,
+        website_id: website,
+        payload: {
+          session_id,
+          type: "text",
+          from: i % 2 ? "operator" : "user",
+          origin: "chat",
+          content: `m${i}`,
+          user: { nickname: "Ann" },
+          timestamp: 1_700_000_000_000 + i,
+        },
       });
       sent.push(payload);
     }
     const conversations = await client.website.listConversations(website, 1, { order_date_updated: 1, per_page: 2 });
-    assert.deepEqual(conversations.map((c) => c.session_id), ["session_c", "session_b"]);
+    assert.deepEqual(
+      conversations.map((c) => c.session_id),
+      ["session_c", "session_b"],
+    );
     assert.equal(conversations[0]?.updated_at, 1_700_000_000_044);
     assert.equal(conversations[0]?.website_id, website);
     const page2 = await client.website.listConversations(website, 2, { order_date_updated: 1, per_page: 2 });
-    assert.deepEqual(page2.map((c) => c.session_id), ["session_a"]);
+    assert.deepEqual(
+      page2.map((c) => c.session_id),
+      ["session_a"],
+    );
     assert.deepEqual(await client.website.listConversations(website, 3, { order_date_updated: 1, per_page: 2 }), []);
 
     const ofA = sent.filter((m) => m.session_id === "session_a");
     // timestamp_after: the first page after it, oldest first, in the shape of the socket payloads.
-    const after = await client.website.getMessagesInConversation(website, "session_a", undefined, String(ofA[2].timestamp));
+    const after = await client.website.getMessagesInConversation(
+      website,
+      "session_a",
+      undefined,
+      String(ofA[2].timestamp),
+    );
     assert.deepEqual(after, ofA.slice(3, 3 + MESSAGES_PAGE));
-    const rest = await client.website.getMessagesInConversation(website, "session_a", undefined, String(after.at(-1)?.timestamp));
+    const rest = await client.website.getMessagesInConversation(
+      website,
+      "session_a",
+      undefined,
+      String(after.at(-1)?.timestamp),
+    );
     assert.deepEqual(rest, []);
     const before = await client.website.getMessagesInConversation(website, "session_a", String(ofA[4].timestamp));
     assert.deepEqual(before, ofA.slice(0, 4));
@@ -80,12 +111,21 @@ describe("emulator history over crisp-api's REST methods", () => {
 
   it("answers 403 for a website the token does not own and applies the REST fault modes", async () => {
     const client = restClient(emu, /** @type {any} */ (emu.tokens[0]));
-    await assert.rejects(client.website.listConversations("not-mine", 1), (/** @type {any} */ error) => error.code === 403 && error.message === "not_allowed");
+    await assert.rejects(
+      client.website.listConversations("not-mine", 1),
+      (/** @type {any} */ error) => error.code === 403 && error.message === "not_allowed",
+    );
     await emu.control.restMode({ mode: "403", count: 1 });
-    await assert.rejects(client.website.listConversations(/** @type {string} */ (websites[1]), 1), (/** @type {any} */ error) => error.code === 403);
+    await assert.rejects(
+      client.website.listConversations(/** @type {string} */ (websites[1]), 1),
+      (/** @type {any} */ error) => error.code === 403,
+    );
     await emu.control.restMode({ mode: "429", count: 1, retryAfter: 2 });
     const response = await fetch(`${emu.restUrl}/website/${websites[1]}/conversations/1`, {
-      headers: { Authorization: `Basic ${Buffer.from("hist-plugin:hist-key").toString("base64")}`, "X-Crisp-Tier": "plugin" },
+      headers: {
+        Authorization: `Basic ${Buffer.from("hist-plugin:hist-key").toString("base64")}`,
+        "X-Crisp-Tier": "plugin",
+      },
     });
     assert.equal(response.status, 429);
     assert.equal(response.headers.get("retry-after"), "2");

@@ -1,10 +1,17 @@
 // @ts-check
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { EVENT_NAMES, DEFAULT_TOKENS, eventsForTier, isKnownEvent, startEmulator, tierAllows } from "../../emulator/index.js";
 import { Fingerprints } from "../../emulator/fingerprints.js";
+import {
+  DEFAULT_TOKENS,
+  EVENT_NAMES,
+  eventsForTier,
+  isKnownEvent,
+  startEmulator,
+  tierAllows,
+} from "../../emulator/index.js";
 import { TrafficSource } from "../../emulator/traffic.js";
-import { SocketPool, collect, sleep, waitFor } from "./emulator-helpers.js";
+import { collect, SocketPool, sleep, waitFor } from "./emulator-helpers.js";
 
 const token = { ...DEFAULT_TOKENS[0], websites: [...(DEFAULT_TOKENS[0]?.websites ?? [])] };
 const [W1, W2] = /** @type {[string, string]} */ (token.websites);
@@ -37,40 +44,68 @@ describe("emulator injection and traffic", () => {
   });
 
   it("inject fills website_id, fingerprint and timestamp, per website and monotonic", async () => {
-    const socket = await pool.authed(emu, token, { events: ["message:send", "message:compose:send", "message:updated"] });
+    const socket = await pool.authed(emu, token, {
+      events: ["message:send", "message:compose:send", "message:updated"],
+    });
     const got = collect(socket, "message:send");
-    const first = await emu.control.inject({ event: "message:send", website_id: W1, payload: { type: "text", content: "a" } });
+    const first = await emu.control.inject({
+      event: "message:send",
+      website_id: W1,
+      payload: { type: "text", content: "a" },
+    });
     assert.equal(first.delivered, 1);
     assert.equal(first.payload.website_id, W1);
     assert.equal(typeof first.payload.fingerprint, "number");
     assert.ok(Math.abs(Number(first.payload.timestamp) - Date.now()) < 5000);
     const second = await emu.control.inject({ event: "message:send", website_id: W1 });
     assert.equal(second.payload.fingerprint, Number(first.payload.fingerprint) + 1);
-    const explicit = await emu.control.inject({ event: "message:send", payload: { website_id: W1, fingerprint: 5000, timestamp: 1 } });
+    const explicit = await emu.control.inject({
+      event: "message:send",
+      payload: { website_id: W1, fingerprint: 5000, timestamp: 1 },
+    });
     assert.equal(explicit.payload.fingerprint, 5000);
     assert.equal(explicit.payload.timestamp, 1);
     assert.equal((await emu.control.inject({ event: "message:send", website_id: W1 })).payload.fingerprint, 5001);
     const other = await emu.control.inject({ event: "message:send", website_id: W2 });
     assert.ok(Number(other.payload.fingerprint) < 5000, "each website has its own sequence");
-    const compose = await emu.control.inject({ event: "message:compose:send", website_id: W1, payload: { type: "start" } });
+    const compose = await emu.control.inject({
+      event: "message:compose:send",
+      website_id: W1,
+      payload: { type: "start" },
+    });
     assert.equal(typeof compose.payload.timestamp, "number");
     assert.equal(compose.payload.fingerprint, undefined);
-    const updated = await emu.control.inject({ event: "message:updated", website_id: W1, payload: { fingerprint: 1000, content: "b" } });
+    const updated = await emu.control.inject({
+      event: "message:updated",
+      website_id: W1,
+      payload: { fingerprint: 1000, content: "b" },
+    });
     assert.deepEqual(updated.payload, { fingerprint: 1000, content: "b", website_id: W1 });
     await waitFor(() => got.length === 5);
-    assert.deepEqual(got.map((m) => m.fingerprint), [first.payload.fingerprint, second.payload.fingerprint, 5000, 5001, other.payload.fingerprint]);
+    assert.deepEqual(
+      got.map((m) => m.fingerprint),
+      [first.payload.fingerprint, second.payload.fingerprint, 5000, 5001, other.payload.fingerprint],
+    );
   });
 
   it("inject over HTTP answers with the delivered count and payload", async () => {
     await pool.authed(emu, token, { events: ["message:received"] });
     const response = await fetch(`${emu.controlUrl}/inject`, {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ event: "message:received", website_id: W2, payload: { type: "text", content: "hi", from: "operator" } }),
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        event: "message:received",
+        website_id: W2,
+        payload: { type: "text", content: "hi", from: "operator" },
+      }),
     });
     const body = await response.json();
     assert.equal(body.delivered, 1);
     assert.equal(body.payload.website_id, W2);
-    const unknown = await fetch(`${emu.controlUrl}/inject`, { method: "POST", body: JSON.stringify({ event: "message:send", token: "nobody" }) });
+    const unknown = await fetch(`${emu.controlUrl}/inject`, {
+      method: "POST",
+      body: JSON.stringify({ event: "message:send", token: "nobody" }),
+    });
     assert.equal(unknown.status, 400);
     await unknown.arrayBuffer();
   });
@@ -94,7 +129,12 @@ describe("emulator injection and traffic", () => {
   it("flood can space events and use a payload template", async () => {
     const socket = await pool.authed(emu, token, { events: ["session:set_state"] });
     const got = collect(socket, "session:set_state");
-    const result = await emu.control.flood({ event: "session:set_state", count: 4, intervalMs: 20, payload: { state: "resolved", session_id: "session_x" } });
+    const result = await emu.control.flood({
+      event: "session:set_state",
+      count: 4,
+      intervalMs: 20,
+      payload: { state: "resolved", session_id: "session_x" },
+    });
     assert.ok(result.elapsedMs >= 55, `elapsed ${result.elapsedMs}`);
     assert.equal(result.firstFingerprint, null);
     await waitFor(() => got.length === 4);
@@ -111,8 +151,16 @@ describe("emulator injection and traffic", () => {
     await emu.control.traffic({ rate: 0 });
     await sleep(50);
     const names = new Set(events.map((e) => e.name));
-    for (const name of ["message:send", "message:received", "message:compose:send", "message:compose:receive",
-      "session:set_state", "session:update_availability", "website:update_visitors_count", "message:acknowledge:read:send"]) {
+    for (const name of [
+      "message:send",
+      "message:received",
+      "message:compose:send",
+      "message:compose:receive",
+      "session:set_state",
+      "session:update_availability",
+      "website:update_visitors_count",
+      "message:acknowledge:read:send",
+    ]) {
       assert.ok(names.has(name), `generated ${name}`);
     }
     /** @type {Map<string, number>} */
@@ -132,7 +180,10 @@ describe("emulator injection and traffic", () => {
           assert.match(payload.user.user_id, /^[0-9a-f-]{36}$/);
           assert.equal(typeof payload.user.nickname, "string");
         }
-        assert.ok(payload.fingerprint > (lastFingerprint.get(payload.website_id) ?? 0), "fingerprints increase per website");
+        assert.ok(
+          payload.fingerprint > (lastFingerprint.get(payload.website_id) ?? 0),
+          "fingerprints increase per website",
+        );
         lastFingerprint.set(payload.website_id, payload.fingerprint);
       }
       if (name === "session:set_state") assert.ok(["pending", "unresolved", "resolved"].includes(payload.state));

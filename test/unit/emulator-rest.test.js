@@ -2,9 +2,14 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { DEFAULT_TOKENS, startEmulator } from "../../emulator/index.js";
-import { SocketPool, basicAuth, discover, getJson, once } from "./emulator-helpers.js";
+import { basicAuth, discover, getJson, once, SocketPool } from "./emulator-helpers.js";
 
-const USER_TOKEN = { identifier: "user-token-1", key: "user-key-1", websites: ["aaaaaaaa-0000-4000-8000-000000000001"], tier: /** @type {const} */ ("user") };
+const USER_TOKEN = {
+  identifier: "user-token-1",
+  key: "user-key-1",
+  websites: ["aaaaaaaa-0000-4000-8000-000000000001"],
+  tier: /** @type {const} */ ("user"),
+};
 const [PLUGIN, SECOND] = DEFAULT_TOKENS.map((t) => ({ ...t, websites: [...t.websites] }));
 const plugin = /** @type {NonNullable<typeof PLUGIN>} */ (PLUGIN);
 const second = /** @type {NonNullable<typeof SECOND>} */ (SECOND);
@@ -26,7 +31,8 @@ describe("emulator REST discovery", () => {
     const { status, body, headers } = await discover(emu, plugin);
     assert.equal(status, 200);
     assert.deepEqual(body, {
-      error: false, reason: "resolved",
+      error: false,
+      reason: "resolved",
       data: { socket: { app: emu.rtmUrl }, rescue: { socket: { app: emu.rescueUrl } } },
     });
     assert.match(emu.rtmUrl, /^ws:\/\/127\.0\.0\.1:\d+\/p\/1\/$/);
@@ -39,12 +45,14 @@ describe("emulator REST discovery", () => {
   it("serves the user route to user tokens and the website route to owners", async () => {
     assert.equal((await discover(emu, USER_TOKEN)).status, 200);
     const website = await getJson(`${emu.restUrl}/website/${plugin.websites[1]}/connect/endpoints`, {
-      Authorization: basicAuth(plugin), "X-Crisp-Tier": "plugin",
+      Authorization: basicAuth(plugin),
+      "X-Crisp-Tier": "plugin",
     });
     assert.equal(website.status, 200);
     assert.equal(website.body.data.socket.app, emu.rtmUrl);
     const foreign = await getJson(`${emu.restUrl}/website/${second.websites[0]}/connect/endpoints`, {
-      Authorization: basicAuth(plugin), "X-Crisp-Tier": "plugin",
+      Authorization: basicAuth(plugin),
+      "X-Crisp-Tier": "plugin",
     });
     assert.equal(foreign.status, 403);
     assert.equal(foreign.body.error, true);
@@ -61,10 +69,16 @@ describe("emulator REST discovery", () => {
     const noTier = await getJson(`${emu.restUrl}/plugin/connect/endpoints`, { Authorization: basicAuth(plugin) });
     assert.equal(noTier.status, 400);
     assert.equal(noTier.body.reason, "missing_tier");
-    const mismatch = await getJson(`${emu.restUrl}/plugin/connect/endpoints`, { Authorization: basicAuth(plugin), "X-Crisp-Tier": "user" });
+    const mismatch = await getJson(`${emu.restUrl}/plugin/connect/endpoints`, {
+      Authorization: basicAuth(plugin),
+      "X-Crisp-Tier": "user",
+    });
     assert.equal(mismatch.status, 400);
     assert.equal(mismatch.body.reason, "invalid_tier");
-    const unknown = await getJson(`${emu.restUrl}/plugin/connect/elsewhere`, { Authorization: basicAuth(plugin), "X-Crisp-Tier": "plugin" });
+    const unknown = await getJson(`${emu.restUrl}/plugin/connect/elsewhere`, {
+      Authorization: basicAuth(plugin),
+      "X-Crisp-Tier": "plugin",
+    });
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.reason, "not_found");
     const post = await fetch(`${emu.restUrl}/plugin/connect/endpoints`, { method: "POST" });
@@ -77,7 +91,11 @@ describe("emulator REST discovery", () => {
     for (const url of [`${emu.restUrl}/plugin/connect/endpoints`, `${emu.controlUrl}/inject`]) {
       const response = await fetch(url, {
         method: "OPTIONS",
-        headers: { Origin: "http://example.test", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization, x-crisp-tier" },
+        headers: {
+          Origin: "http://example.test",
+          "Access-Control-Request-Method": "GET",
+          "Access-Control-Request-Headers": "authorization, x-crisp-tier",
+        },
       });
       assert.equal(response.status, 204);
       assert.equal(response.headers.get("access-control-allow-origin"), "*");
@@ -87,7 +105,12 @@ describe("emulator REST discovery", () => {
   });
 
   it("applies error fault modes for `count` requests, then reverts to ok", async () => {
-    for (const [mode, status, reason] of /** @type {const} */ ([["401", 401, "invalid_session"], ["403", 403, "not_allowed"], ["500", 500, "internal_error"], ["503", 503, "service_unavailable"]])) {
+    for (const [mode, status, reason] of /** @type {const} */ ([
+      ["401", 401, "invalid_session"],
+      ["403", 403, "not_allowed"],
+      ["500", 500, "internal_error"],
+      ["503", 503, "service_unavailable"],
+    ])) {
       await emu.control.restMode({ mode, count: 2 });
       for (let i = 0; i < 2; i += 1) {
         const faulty = await discover(emu, plugin);
@@ -140,7 +163,8 @@ describe("emulator REST discovery", () => {
     await emu.control.restMode({ mode: "timeout" });
     await assert.rejects(
       fetch(`${emu.restUrl}/plugin/connect/endpoints`, {
-        headers: { Authorization: basicAuth(plugin), "X-Crisp-Tier": "plugin" }, signal: AbortSignal.timeout(200),
+        headers: { Authorization: basicAuth(plugin), "X-Crisp-Tier": "plugin" },
+        signal: AbortSignal.timeout(200),
       }),
       (error) => error instanceof Error && error.name === "TimeoutError",
     );
@@ -154,9 +178,13 @@ describe("emulator REST discovery", () => {
     await discover(emu, { ...plugin, key: "wrong-key-value" });
     const state = await emu.control.state();
     assert.equal(state.counters.restRequests, 2);
-    assert.deepEqual(state.restLog.map((r) => [r.route, r.tier, r.identifier, r.status]), [
-      ["plugin", "plugin", plugin.identifier, 200], ["plugin", "plugin", plugin.identifier, 401],
-    ]);
+    assert.deepEqual(
+      state.restLog.map((r) => [r.route, r.tier, r.identifier, r.status]),
+      [
+        ["plugin", "plugin", plugin.identifier, 200],
+        ["plugin", "plugin", plugin.identifier, 401],
+      ],
+    );
     const text = JSON.stringify(state);
     assert.ok(!text.includes(plugin.key) && !text.includes("wrong-key-value"));
   });
@@ -181,7 +209,8 @@ describe("emulator control HTTP API", () => {
     const state = await getJson(`${emu.controlUrl}/state`);
     assert.equal(state.status, 200);
     assert.deepEqual(Object.keys(state.body.counters).slice(0, 3), ["restRequests", "tcpConnections", "handshakes"]);
-    const post = (/** @type {string} */ route, /** @type {string} */ body) => fetch(`${emu.controlUrl}/${route}`, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+    const post = (/** @type {string} */ route, /** @type {string} */ body) =>
+      fetch(`${emu.controlUrl}/${route}`, { method: "POST", body, headers: { "Content-Type": "application/json" } });
     const ok = await post("rest-mode", JSON.stringify({ mode: "503", count: 1 }));
     assert.deepEqual(await ok.json(), { mode: "503", remaining: 1, retryAfter: 1 });
     assert.equal((await discover(emu, plugin)).status, 503);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { DEFAULT_TOKENS, startEmulator } from "../../emulator/index.js";
-import { SocketPool, authenticate, discover, firesWithin, once, waitFor } from "./emulator-helpers.js";
+import { authenticate, discover, firesWithin, once, SocketPool, waitFor } from "./emulator-helpers.js";
 
 const token = { ...DEFAULT_TOKENS[0], websites: [...(DEFAULT_TOKENS[0]?.websites ?? [])] };
 const other = { ...DEFAULT_TOKENS[1], websites: [...(DEFAULT_TOKENS[1]?.websites ?? [])] };
@@ -45,7 +45,10 @@ describe("emulator token revocation", () => {
       body: { identifier: token.identifier, revoked: true },
     });
     const state = await emu.control.state();
-    assert.deepEqual(state.tokens.map((t) => t.revoked), [true, false]);
+    assert.deepEqual(
+      state.tokens.map((t) => t.revoked),
+      [true, false],
+    );
     assert.equal((await discover(emu, token)).status, 401);
     assert.equal((await discover(emu, other)).status, 200, "other tokens are not affected");
 
@@ -72,6 +75,9 @@ describe("emulator token revocation", () => {
     assert.equal((await post(emu.controlUrl, "revoke", {})).status, 400);
     assert.equal((await post(emu.controlUrl, "revoke", { identifier: token.identifier, revoked: "yes" })).status, 400);
     assert.equal((await post(emu.controlUrl, "revoke", { identifier: "nobody" })).status, 404);
-    assert.equal((await emu.control.state()).tokens.every((t) => !t.revoked), true);
+    assert.equal(
+      (await emu.control.state()).tokens.every((t) => !t.revoked),
+      true,
+    );
   });
 });

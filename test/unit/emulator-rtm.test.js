@@ -2,9 +2,14 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { DEFAULT_TOKENS, eventsForTier, startEmulator } from "../../emulator/index.js";
-import { SocketPool, authenticate, collect, firesWithin, once, sleep, waitFor } from "./emulator-helpers.js";
+import { authenticate, collect, firesWithin, once, SocketPool, sleep, waitFor } from "./emulator-helpers.js";
 
-const USER = { identifier: "user-token-1", key: "user-key-1", websites: ["aaaaaaaa-0000-4000-8000-000000000001"], tier: "user" };
+const USER = {
+  identifier: "user-token-1",
+  key: "user-key-1",
+  websites: ["aaaaaaaa-0000-4000-8000-000000000001"],
+  tier: "user",
+};
 const [A, B] = DEFAULT_TOKENS.map((t) => ({ ...t, websites: [...t.websites] }));
 const a = /** @type {NonNullable<typeof A>} */ (A);
 const b = /** @type {NonNullable<typeof B>} */ (B);
@@ -17,7 +22,9 @@ describe("emulator RTM protocol", () => {
   const pool = new SocketPool();
   before(async () => {
     emu = await startEmulator({
-      tokens: [a, b, { ...USER, tier: "user" }], authTimeoutMs: 300, unauthorizedDelayMs: 50,
+      tokens: [a, b, { ...USER, tier: "user" }],
+      authTimeoutMs: 300,
+      unauthorizedDelayMs: 50,
     });
   });
   after(() => emu.close());
@@ -47,7 +54,10 @@ describe("emulator RTM protocol", () => {
   it("accepts an authentication without tier (as in Crisp's quickstart)", async () => {
     const socket = pool.open(emu.rtmUrl);
     await once(socket, "connect");
-    assert.equal(await authenticate(socket, { username: a.identifier, password: a.key, events: ["message:send"] }), true);
+    assert.equal(
+      await authenticate(socket, { username: a.identifier, password: a.key, events: ["message:send"] }),
+      true,
+    );
   });
 
   it("disconnects a socket that does not authenticate before the deadline", async () => {
@@ -77,11 +87,16 @@ describe("emulator RTM protocol", () => {
   it("rejects rooms the token does not own and a tier that does not match", async () => {
     const socket = pool.open(emu.rtmUrl);
     await once(socket, "connect");
-    await assert.rejects(authenticate(socket, { username: a.identifier, password: a.key, tier: "plugin", rooms: [W1, b.websites[0]] }),
-      new RegExp(`Rooms not allowed.*${b.websites[0]}`));
+    await assert.rejects(
+      authenticate(socket, { username: a.identifier, password: a.key, tier: "plugin", rooms: [W1, b.websites[0]] }),
+      new RegExp(`Rooms not allowed.*${b.websites[0]}`),
+    );
     const other = pool.open(emu.rtmUrl);
     await once(other, "connect");
-    await assert.rejects(authenticate(other, { username: a.identifier, password: a.key, tier: "user" }), /Invalid session/);
+    await assert.rejects(
+      authenticate(other, { username: a.identifier, password: a.key, tier: "user" }),
+      /Invalid session/,
+    );
     const state = await emu.control.state();
     assert.equal(state.auths[0]?.passwordMatched, true);
   });
@@ -89,12 +104,30 @@ describe("emulator RTM protocol", () => {
   it("filters deliveries by events and rooms", async () => {
     const sends = pool.open(emu.rtmUrl);
     await once(sends, "connect");
-    await authenticate(sends, { username: a.identifier, password: a.key, tier: "plugin", events: ["message:send"], rooms: [W1] });
+    await authenticate(sends, {
+      username: a.identifier,
+      password: a.key,
+      tier: "plugin",
+      events: ["message:send"],
+      rooms: [W1],
+    });
     const got = collect(sends, "message:send");
     const gotReceived = collect(sends, "message:received");
-    assert.equal((await emu.control.inject({ event: "message:received", website_id: W1, payload: { type: "text", content: "x" } })).delivered, 0);
-    assert.equal((await emu.control.inject({ event: "message:send", website_id: W2, payload: { type: "text", content: "x" } })).delivered, 0);
-    assert.equal((await emu.control.inject({ event: "message:send", website_id: W1, payload: { type: "text", content: "y" } })).delivered, 1);
+    assert.equal(
+      (await emu.control.inject({ event: "message:received", website_id: W1, payload: { type: "text", content: "x" } }))
+        .delivered,
+      0,
+    );
+    assert.equal(
+      (await emu.control.inject({ event: "message:send", website_id: W2, payload: { type: "text", content: "x" } }))
+        .delivered,
+      0,
+    );
+    assert.equal(
+      (await emu.control.inject({ event: "message:send", website_id: W1, payload: { type: "text", content: "y" } }))
+        .delivered,
+      1,
+    );
     assert.equal((await emu.control.inject({ event: "message:send", website_id: b.websites[0] ?? "" })).delivered, 0);
     await waitFor(() => got.length === 1);
     assert.equal(got[0].content, "y");
@@ -107,15 +140,30 @@ describe("emulator RTM protocol", () => {
     const user = await pool.authed(emu, USER);
     const other = await pool.authed(emu, b);
     const spam = collect(user, "spam:message");
-    assert.equal((await emu.control.inject({ event: "spam:message", website_id: USER.websites[0] ?? "" })).delivered, 1);
+    assert.equal(
+      (await emu.control.inject({ event: "spam:message", website_id: USER.websites[0] ?? "" })).delivered,
+      1,
+    );
     assert.equal((await emu.control.inject({ event: "spam:message", website_id: W1 })).delivered, 0, "user-only event");
     assert.equal((await emu.control.inject({ event: "identity:verify:request", website_id: W1 })).delivered, 1);
-    assert.equal((await emu.control.inject({ event: "identity:verify:request", website_id: USER.websites[0] ?? "" })).delivered, 0, "plugin-only event");
+    assert.equal(
+      (await emu.control.inject({ event: "identity:verify:request", website_id: USER.websites[0] ?? "" })).delivered,
+      0,
+      "plugin-only event",
+    );
     const buckets = collect(plugin, "bucket:url:upload:generated");
     const otherBuckets = collect(other, "bucket:url:upload:generated");
-    const bucket = await emu.control.inject({ event: "bucket:url:upload:generated", token: a.identifier, payload: { resource: { id: "r1" } } });
+    const bucket = await emu.control.inject({
+      event: "bucket:url:upload:generated",
+      token: a.identifier,
+      payload: { resource: { id: "r1" } },
+    });
     assert.equal(bucket.delivered, 1);
-    assert.equal((await emu.control.inject({ event: "bucket:url:upload:generated" })).delivered, 3, "no token: every token");
+    assert.equal(
+      (await emu.control.inject({ event: "bucket:url:upload:generated" })).delivered,
+      3,
+      "no token: every token",
+    );
     await waitFor(() => buckets.length === 2 && otherBuckets.length === 1 && spam.length === 1);
     assert.deepEqual(buckets[0], { resource: { id: "r1" } });
   });
@@ -133,8 +181,10 @@ describe("emulator RTM protocol", () => {
 
   it("replaces, pushes and pops events and rooms; `socket:bind {}` re-reads websites", async () => {
     const socket = await pool.authed(emu, a, { events: ["message:send"], rooms: [W1] });
-    const binds = async (/** @type {number} */ n) => waitFor(async () => (await emu.control.state()).binds.length === n);
-    const conn = async () => /** @type {import("../../emulator/rtm.js").ConnectionState} */ ((await emu.control.state()).connections[0]);
+    const binds = async (/** @type {number} */ n) =>
+      waitFor(async () => (await emu.control.state()).binds.length === n);
+    const conn = async () =>
+      /** @type {import("../../emulator/rtm.js").ConnectionState} */ ((await emu.control.state()).connections[0]);
 
     socket.emit("socket:bind", { events: ["message:received"] });
     await binds(1);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { DEFAULT_TOKENS, startEmulator } from "../../emulator/index.js";
-import { SocketPool, collect, sleep, waitFor } from "./emulator-helpers.js";
+import { collect, SocketPool, sleep, waitFor } from "./emulator-helpers.js";
 
 const [A] = DEFAULT_TOKENS.map((t) => ({ ...t, websites: [...t.websites] }));
 const a = /** @type {NonNullable<typeof A>} */ (A);
@@ -31,7 +31,10 @@ describe("emulator: a website subscribing mid-session", () => {
     const deaf = await pool.authed(emu, a, { events: ["message:send"] });
     const updates = collect(listening, "plugin:subscription:updated");
     const deafUpdates = collect(deaf, "plugin:subscription:updated");
-    const answer = await emu.control.tokenWebsites({ identifier: a.identifier, websites: [...a.websites, NEW_WEBSITE] });
+    const answer = await emu.control.tokenWebsites({
+      identifier: a.identifier,
+      websites: [...a.websites, NEW_WEBSITE],
+    });
     assert.equal(answer.notified, 1, "one socket listens for the event");
     await waitFor(() => updates.length === 1);
     assert.deepEqual(updates[0], { website_id: NEW_WEBSITE, plugin_id: "emulator-plugin", subscribed: true });
@@ -51,7 +54,10 @@ describe("emulator: a website subscribing mid-session", () => {
   it("does not notify for a website that was already there or removed", async () => {
     const socket = await pool.authed(emu, a, { events: ["plugin:subscription:updated"] });
     const updates = collect(socket, "plugin:subscription:updated");
-    assert.equal((await emu.control.tokenWebsites({ identifier: a.identifier, websites: [a.websites[0] ?? ""] })).notified, 0);
+    assert.equal(
+      (await emu.control.tokenWebsites({ identifier: a.identifier, websites: [a.websites[0] ?? ""] })).notified,
+      0,
+    );
     assert.equal((await emu.control.tokenWebsites({ identifier: a.identifier, websites: a.websites })).notified, 1);
     await waitFor(() => updates.length === 1);
   });

@@ -4,12 +4,12 @@ import { X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
-import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import tls from "node:tls";
 import { DEFAULT_TOKENS, startEmulator } from "../../emulator/index.js";
-import { SocketPool, basicAuth, once, sleep } from "./emulator-helpers.js";
+import { basicAuth, once, SocketPool, sleep } from "./emulator-helpers.js";
 
 const token = { ...DEFAULT_TOKENS[0], websites: [...(DEFAULT_TOKENS[0]?.websites ?? [])] };
 
@@ -22,12 +22,16 @@ const token = { ...DEFAULT_TOKENS[0], websites: [...(DEFAULT_TOKENS[0]?.websites
  */
 function httpsJson(url, ca, headers) {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca, headers, agent: false }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => { text += chunk; });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    }).on("error", reject);
+    https
+      .get(url, { ca, headers, agent: false }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      })
+      .on("error", reject);
   });
 }
 
@@ -64,13 +68,18 @@ describe("emulator over TLS", () => {
   it("serves discovery over HTTPS and RTM over WSS to a client trusting the CA", async () => {
     const ca = emu.certs?.ca ?? "";
     const { status, body } = await httpsJson(`${emu.restUrl}/plugin/connect/endpoints`, ca, {
-      Authorization: basicAuth(token), "X-Crisp-Tier": "plugin",
+      Authorization: basicAuth(token),
+      "X-Crisp-Tier": "plugin",
     });
     assert.equal(status, 200);
     assert.equal(body.data.socket.app, emu.rtmUrl);
     const socket = await pool.authed(emu, token, { events: ["message:send"] }, { ca });
     const message = once(socket, "message:send");
-    await emu.control.inject({ event: "message:send", website_id: token.websites[0] ?? "", payload: { content: "secure" } });
+    await emu.control.inject({
+      event: "message:send",
+      website_id: token.websites[0] ?? "",
+      payload: { content: "secure" },
+    });
     assert.equal((await message).content, "secure");
   });
 
@@ -87,8 +96,12 @@ describe("emulator over TLS", () => {
       socket.on("error", () => {});
       await once(socket, "secureConnect");
       let received = "";
-      socket.on("data", (chunk) => { received += chunk; });
-      socket.write("GET /p/1/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+      socket.on("data", (chunk) => {
+        received += chunk;
+      });
+      socket.write(
+        "GET /p/1/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+      );
       await sleep(200);
       assert.equal(received, "");
       socket.destroy();

@@ -51,7 +51,8 @@ function open(/** @type {typeof globalThis.fetch} */ fetch, headers = {}) {
   const events = [];
   socket.onopen = () => events.push(["open"]);
   socket.onmessage = (event) => events.push(["message", event.data]);
-  socket.onerror = (event) => events.push(["error", /** @type {{ error?: Error }} */ (/** @type {unknown} */ (event)).error?.message]);
+  socket.onerror = (event) =>
+    events.push(["error", /** @type {{ error?: Error }} */ (/** @type {unknown} */ (event)).error?.message]);
   socket.onclose = (event) => events.push(["close", event.code, event.wasClean]);
   return { socket, events };
 }
@@ -65,7 +66,9 @@ test("fetch-websocket: upgrades over fetch with the headers, then relays message
   assert.equal(socket.readyState, 0);
   assert.throws(() => socket.send("early"), /not open/);
   await settle();
-  assert.deepEqual(requests, [{ url: "https://relay.example/p/1/?EIO=4&transport=websocket", headers: { "X-Trace": "1", Upgrade: "websocket" } }]);
+  assert.deepEqual(requests, [
+    { url: "https://relay.example/p/1/?EIO=4&transport=websocket", headers: { "X-Trace": "1", Upgrade: "websocket" } },
+  ]);
   assert.equal(upgraded.accepted, true);
   assert.equal(socket.readyState, 1);
   upgraded.dispatchEvent(new MessageEvent("message", { data: "2" }));
@@ -84,7 +87,10 @@ test("fetch-websocket: a network error ends in error + close 1006, once", async 
   });
   const { socket, events } = open(fetch);
   await settle();
-  assert.deepEqual(events, [["error", "network down"], ["close", 1006, false]]);
+  assert.deepEqual(events, [
+    ["error", "network down"],
+    ["close", 1006, false],
+  ]);
   assert.equal(socket.readyState, 3);
   socket.close();
   assert.equal(events.length, 2);
@@ -94,14 +100,20 @@ test("fetch-websocket: an upgrade the server refuses ends in error + close 1006"
   const { fetch } = fakeFetch(() => ({ status: 403, webSocket: null }));
   const { events } = open(fetch);
   await settle();
-  assert.deepEqual(events, [["error", "WebSocket upgrade refused (HTTP 403)"], ["close", 1006, false]]);
+  assert.deepEqual(events, [
+    ["error", "WebSocket upgrade refused (HTTP 403)"],
+    ["close", 1006, false],
+  ]);
 });
 
 test("fetch-websocket: close() before the upgrade answers closes the upgraded socket and never opens", async () => {
   const upgraded = new UpgradedSocket();
   /** @type {() => void} */
   let release = () => {};
-  const { fetch } = fakeFetch(() => ({ status: 101, webSocket: upgraded }), new Promise((resolve) => (release = () => resolve(undefined))));
+  const { fetch } = fakeFetch(
+    () => ({ status: 101, webSocket: upgraded }),
+    new Promise((resolve) => (release = () => resolve(undefined))),
+  );
   const { socket, events } = open(fetch);
   socket.close();
   assert.deepEqual(events, [["close", 1000, true]]);
@@ -117,7 +129,13 @@ test("fetch-websocket: a CrispRTM on a failing fetch gets a typed connection_fai
   const { fetch } = fakeFetch(() => {
     throw new TypeError("network down");
   });
-  const rtm = new CrispRTM({ identifier: "id", key: "key", endpoint: "ws://127.0.0.1:9/p/1/", reconnect: false, WebSocket: fetchWebSocket({ fetch }) });
+  const rtm = new CrispRTM({
+    identifier: "id",
+    key: "key",
+    endpoint: "ws://127.0.0.1:9/p/1/",
+    reconnect: false,
+    WebSocket: fetchWebSocket({ fetch }),
+  });
   /** @type {string[]} */
   const errors = [];
   rtm.on("rtm:error", (error) => errors.push(error.code));

@@ -14,8 +14,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { setImmediate as tick } from "node:timers/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { build } from "esbuild";
@@ -125,15 +125,30 @@ class FakeWebSocket {
  */
 
 const RESERVED = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
-const POLLUTERS = ['{"__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}', '{"__proto__":[1,2]}', '{"a":{"__proto__":{"polluted":"yes"}}}'];
-const CLOSE_REASONS = new Set(["parse error", "payload too large", "transport error", "transport close", "connect error", "io server disconnect"]);
+const POLLUTERS = [
+  '{"__proto__":{"polluted":"yes"}}',
+  '{"constructor":{"prototype":{"polluted":"yes"}}}',
+  '{"__proto__":[1,2]}',
+  '{"a":{"__proto__":{"polluted":"yes"}}}',
+];
+const CLOSE_REASONS = new Set([
+  "parse error",
+  "payload too large",
+  "transport error",
+  "transport close",
+  "connect error",
+  "io server disconnect",
+]);
 
 /**
  * A frame; fast-check prints it short (label and the first characters) when it reports a counterexample.
  * @param {string} label @param {string | ArrayBuffer} data @param {Expect} expect @returns {Frame}
  */
 const frame = (label, data, expect) => {
-  const short = typeof data === "string" ? `${JSON.stringify(data.slice(0, 60))}${data.length > 60 ? `…(${data.length})` : ""}` : `<${data.byteLength} bytes>`;
+  const short =
+    typeof data === "string"
+      ? `${JSON.stringify(data.slice(0, 60))}${data.length > 60 ? `…(${data.length})` : ""}`
+      : `<${data.byteLength} bytes>`;
   return Object.defineProperty({ label, data, expect }, fc.toStringMethod, { value: () => `${label} ${short}` });
 };
 
@@ -151,7 +166,15 @@ function eventFrame(name, argTexts, compare = true) {
 }
 
 const names = fc.oneof(
-  fc.constantFrom("message:send", "message:received", "session:set_state", "authenticated", "unauthorized", "rtm:ready", "*"),
+  fc.constantFrom(
+    "message:send",
+    "message:received",
+    "session:set_state",
+    "authenticated",
+    "unauthorized",
+    "rtm:ready",
+    "*",
+  ),
   fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "__defineGetter__", "", " "),
   fc.constantFrom(...RESERVED),
   fc.string({ maxLength: 40 }),
@@ -161,7 +184,10 @@ const names = fc.oneof(
 const jsonText = fc.oneof(
   { weight: 5, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)) },
   { weight: 2, arbitrary: fc.constantFrom(...POLLUTERS) },
-  { weight: 1, arbitrary: fc.constantFrom("null", "true", "0", '""', "[]", "{}", "-1e308", "1e400", '"\\u0000"', '"\\ud800"') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("null", "true", "0", '""', "[]", "{}", "-1e308", "1e400", '"\\u0000"', '"\\ud800"'),
+  },
 );
 
 /** Valid event frames with any names and arguments. */
@@ -180,7 +206,9 @@ function sized(delta, times) {
 /** Payloads just under the cap (delivered). */
 const hugeUnder = fc.integer({ min: -64, max: 0 }).map((delta) => sized(delta, 1));
 /** Payloads just over and far over the cap (refused). */
-const hugeOver = fc.tuple(fc.integer({ min: 1, max: 64 }), fc.constantFrom(1, 2, 8)).map(([delta, times]) => sized(delta, times));
+const hugeOver = fc
+  .tuple(fc.integer({ min: 1, max: 64 }), fc.constantFrom(1, 2, 8))
+  .map(([delta, times]) => sized(delta, times));
 
 /** Deeply nested arguments (arrays or objects), some over the cap. */
 const deep = fc.tuple(fc.integer({ min: 100, max: 12_000 }), fc.boolean()).map(([depth, arrays]) => {
@@ -200,9 +228,13 @@ const wrongTypes = fc.constantFrom(
   frame("event with an object name", '42[{"a":1},2]', { kind: "close", reason: "parse error" }),
   frame("event with bad JSON", '42["message:send"', { kind: "close", reason: "parse error" }),
   frame("event with trailing junk", '42["message:send",{}]x', { kind: "close", reason: "parse error" }),
-  frame("event with an ack id", '4217["message:send",{"a":1}]', { kind: "event", name: "message:send", args: [{ a: 1 }] }),
+  frame("event with an ack id", '4217["message:send",{"a":1}]', {
+    kind: "event",
+    name: "message:send",
+    args: [{ a: 1 }],
+  }),
   frame("event for another namespace", '42/admin,["message:send",{}]', { kind: "open" }),
-  frame("ack", '43[1,2]', { kind: "open" }),
+  frame("ack", "43[1,2]", { kind: "open" }),
   frame("ack with an id", '437["x"]', { kind: "open" }),
   frame("CONNECT again", '40{"sid":"again"}', { kind: "open" }),
   frame("CONNECT without sid again", "40", { kind: "open" }),
@@ -221,15 +253,23 @@ const wrongTypes = fc.constantFrom(
 /** Binary attachments and frames: refused (Crisp sends no binary). */
 const binary = fc.oneof(
   fc.constantFrom(
-    frame("binary event", '451-["message:send",{"_placeholder":true,"num":0}]', { kind: "close", reason: "parse error" }),
-    frame("binary event polluting", '451-["message:send",{"__proto__":{"_placeholder":true,"num":0}}]', { kind: "close", reason: "parse error" }),
+    frame("binary event", '451-["message:send",{"_placeholder":true,"num":0}]', {
+      kind: "close",
+      reason: "parse error",
+    }),
+    frame("binary event polluting", '451-["message:send",{"__proto__":{"_placeholder":true,"num":0}}]', {
+      kind: "close",
+      reason: "parse error",
+    }),
     frame("binary ack", '461-[{"_placeholder":true,"num":0}]', { kind: "close", reason: "parse error" }),
     frame("binary event, bad count", '45x-["e"]', { kind: "close", reason: "parse error" }),
     frame("binary event, no count", "45", { kind: "close", reason: "parse error" }),
     frame("base64 binary", "bAQID", { kind: "close", reason: "parse error" }),
     frame("bad base64 binary", "b!!!!", { kind: "close", reason: "parse error" }),
   ),
-  fc.uint8Array({ maxLength: 64 }).map((bytes) => frame("binary frame", new Uint8Array(bytes).buffer, { kind: "close", reason: "parse error" })),
+  fc
+    .uint8Array({ maxLength: 64 })
+    .map((bytes) => frame("binary frame", new Uint8Array(bytes).buffer, { kind: "close", reason: "parse error" })),
 );
 
 /** Empty packets and Engine.IO control packets. */
@@ -248,32 +288,50 @@ const control = fc.constantFrom(
   frame("handshake with bad JSON", "0{", { kind: "close", reason: "parse error" }),
   frame("handshake with null", "0null", { kind: "close", reason: "parse error" }),
   frame("handshake without fields", "0{}", { kind: "close", reason: "parse error" }),
-  frame("handshake polluting", '0{"__proto__":{"polluted":"yes"},"upgrades":[]}', { kind: "close", reason: "parse error" }),
+  frame("handshake polluting", '0{"__proto__":{"polluted":"yes"},"upgrades":[]}', {
+    kind: "close",
+    reason: "parse error",
+  }),
 );
 
 /** Random strings, with or without an Engine.IO message prefix. */
-const random = fc.oneof(
-  fc.string({ maxLength: 80 }),
-  fc.string({ unit: "binary", maxLength: 80 }),
-  fc.string({ maxLength: 60 }).map((s) => `4${s}`),
-  fc.string({ maxLength: 60 }).map((s) => `42${s}`),
-).map((data) => frame("random", data, data.length > CAP ? { kind: "close", reason: "payload too large" } : { kind: "any" }));
+const random = fc
+  .oneof(
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: "binary", maxLength: 80 }),
+    fc.string({ maxLength: 60 }).map((s) => `4${s}`),
+    fc.string({ maxLength: 60 }).map((s) => `42${s}`),
+  )
+  .map((data) =>
+    frame("random", data, data.length > CAP ? { kind: "close", reason: "payload too large" } : { kind: "any" }),
+  );
 
 /** Valid frames mutated: a character deleted, replaced or inserted, a cut, a repeated slice. */
 const mutated = fc
-  .tuple(fc.oneof(events, wrongTypes, control), fc.nat(), fc.nat(), fc.string({ unit: "binary", minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 4 }))
+  .tuple(
+    fc.oneof(events, wrongTypes, control),
+    fc.nat(),
+    fc.nat(),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 3 }),
+    fc.integer({ min: 0, max: 4 }),
+  )
   .map(([base, i, j, text, op]) => {
     const data = typeof base.data === "string" ? base.data : "42[]";
     const at = data.length === 0 ? 0 : i % data.length;
     const to = data.length === 0 ? 0 : j % (data.length + 1);
-    const next = [
-      data.slice(0, at) + data.slice(at + 1),
-      data.slice(0, at) + text + data.slice(at + 1),
-      data.slice(0, at) + text + data.slice(at),
-      data.slice(0, Math.max(at, to)),
-      data.slice(0, to) + data.slice(Math.min(at, to), to) + data.slice(to),
-    ][op] ?? data;
-    return frame(`mutated ${base.label}`, next, next.length > CAP ? { kind: "close", reason: "payload too large" } : { kind: "any" });
+    const next =
+      [
+        data.slice(0, at) + data.slice(at + 1),
+        data.slice(0, at) + text + data.slice(at + 1),
+        data.slice(0, at) + text + data.slice(at),
+        data.slice(0, Math.max(at, to)),
+        data.slice(0, to) + data.slice(Math.min(at, to), to) + data.slice(to),
+      ][op] ?? data;
+    return frame(
+      `mutated ${base.label}`,
+      next,
+      next.length > CAP ? { kind: "close", reason: "payload too large" } : { kind: "any" },
+    );
   });
 
 /** @param {Frame} f */
@@ -366,19 +424,29 @@ async function check(session, ws, input, events, closes) {
     try {
       ws.deliver(data);
     } catch (error) {
-      assert.fail(`an exception escaped the session layer on ${label} ${JSON.stringify(String(data).slice(0, 120))}: ${String(error)}`);
+      assert.fail(
+        `an exception escaped the session layer on ${label} ${JSON.stringify(String(data).slice(0, 120))}: ${String(error)}`,
+      );
     }
     stats.fed += 1;
     stats.bytes += typeof data === "string" ? data.length : data.byteLength;
     const what = `${label}: ${JSON.stringify(typeof data === "string" ? data.slice(0, 120) : "<binary>")}`;
     if (expect.kind === "event") {
-      assert.equal(session.closed, false, `${what} closed the session (${closes[0]?.reason}: ${closes[0]?.description})`);
+      assert.equal(
+        session.closed,
+        false,
+        `${what} closed the session (${closes[0]?.reason}: ${closes[0]?.description})`,
+      );
       assert.equal(events.length, before + 1, `${what} was not delivered`);
       const [name, args] = /** @type {[string, unknown[]]} */ (events.at(-1));
       assert.equal(name, expect.name);
       if (expect.args) assert.equal(JSON.stringify(args), JSON.stringify(expect.args), what);
     } else if (expect.kind === "open") {
-      assert.equal(session.closed, false, `${what} closed the session (${closes[0]?.reason}: ${closes[0]?.description})`);
+      assert.equal(
+        session.closed,
+        false,
+        `${what} closed the session (${closes[0]?.reason}: ${closes[0]?.description})`,
+      );
       assert.equal(events.length, before, `${what} delivered an event`);
     } else if (expect.kind === "close") {
       assert.equal(session.closed, true, `${what} did not end the session`);
@@ -387,7 +455,8 @@ async function check(session, ws, input, events, closes) {
     } else if (session.closed) {
       assert.ok(CLOSE_REASONS.has(closes[0]?.reason ?? ""), `${what} ended the session with ${closes[0]?.reason}`);
     }
-    if (events.length > before) assert.ok(typeof data === "string" && data.startsWith("42"), `${what} produced an event`);
+    if (events.length > before)
+      assert.ok(typeof data === "string" && data.startsWith("42"), `${what} produced an event`);
   }
 }
 

@@ -35,7 +35,9 @@ function scriptedSocket(script, urls) {
             this.dispatchEvent(Object.assign(new Event("close"), { code: 1006, reason: "" }));
             return;
           }
-          this.dispatchEvent(Object.assign(new Event("message"), { data: typeof frame === "string" ? frame : JSON.stringify(frame) }));
+          this.dispatchEvent(
+            Object.assign(new Event("message"), { data: typeof frame === "string" ? frame : JSON.stringify(frame) }),
+          );
         }
       }, 1);
     }
@@ -47,9 +49,25 @@ function scriptedSocket(script, urls) {
 }
 
 /** @param {number} seq @param {number | undefined} protocol */
-const hello = (seq, protocol) => ({ type: "hello", seq, oldest: 1, upstream: "ready", filter: { events: null, websites: null }, scope: null, ...(protocol ? { protocol } : {}) });
+const hello = (seq, protocol) => ({
+  type: "hello",
+  seq,
+  oldest: 1,
+  upstream: "ready",
+  filter: { events: null, websites: null },
+  scope: null,
+  ...(protocol ? { protocol } : {}),
+});
 /** @param {number} seq @param {number} fingerprint */
-const event = (seq, fingerprint) => ({ type: "event", seq, name: "message:send", websiteId: "w", at: 1, source: "socket", payload: { website_id: "w", session_id: "s", fingerprint } });
+const event = (seq, fingerprint) => ({
+  type: "event",
+  seq,
+  name: "message:send",
+  websiteId: "w",
+  at: 1,
+  source: "socket",
+  payload: { website_id: "w", session_id: "s", fingerprint },
+});
 
 for (const protocol of [1, 2]) {
   test(`hub protocol ${protocol}: every entry once across a resume, downtime reported, the cursor kept`, async () => {
@@ -61,7 +79,11 @@ for (const protocol of [1, 2]) {
     const script = [
       [hello(10, version), { type: "live", seq: 10, replayed: 0 }, ...numbered([event(11, 1), event(12, 2)]), DROP],
       // The next subscription (since=12) replays an entry already delivered, then a downtime and a new event.
-      [hello(14, version), ...numbered([event(12, 2), { type: "downtime", seq: 13, since: 1000, until: 3000, ms: 2000 }, event(14, 3)]), { type: "live", seq: 14, replayed: 3 }],
+      [
+        hello(14, version),
+        ...numbered([event(12, 2), { type: "downtime", seq: 13, since: 1000, until: 3000, ms: 2000 }, event(14, 3)]),
+        { type: "live", seq: 14, replayed: 3 },
+      ],
     ];
     /** @type {number[]} */
     const stored = [];
@@ -91,15 +113,29 @@ for (const protocol of [1, 2]) {
     assert.match(urls[0] ?? "", /[?&]protocol=2(&|$)/, "asks for the batch form");
     assert.doesNotMatch(urls[0] ?? "", /since=/, "a fresh client starts from now");
     assert.match(urls[1] ?? "", /[?&]since=12(&|$)/, "resumes after the last delivered entry");
-    assert.deepEqual(readies.map((r) => /** @type {{ reconnected: boolean }} */ (r).reconnected), [false, true]);
+    assert.deepEqual(
+      readies.map((r) => /** @type {{ reconnected: boolean }} */ (r).reconnected),
+      [false, true],
+    );
   });
 }
 
 test("a malformed batch is reported as protocol_error and delivers nothing of it", async () => {
   /** @type {string[]} */
   const urls = [];
-  const script = [[hello(1, 2), { type: "live", seq: 1, replayed: 0 }, { type: "batch", frames: [event(2, 1), { type: "event", name: "message:send", payload: {} }] }, event(3, 2)]];
-  const hub = new HubClient({ url: "ws://127.0.0.1:9/events", ticket: () => "t1.test", WebSocket: /** @type {any} */ (scriptedSocket(script, urls)) });
+  const script = [
+    [
+      hello(1, 2),
+      { type: "live", seq: 1, replayed: 0 },
+      { type: "batch", frames: [event(2, 1), { type: "event", name: "message:send", payload: {} }] },
+      event(3, 2),
+    ],
+  ];
+  const hub = new HubClient({
+    url: "ws://127.0.0.1:9/events",
+    ticket: () => "t1.test",
+    WebSocket: /** @type {any} */ (scriptedSocket(script, urls)),
+  });
   /** @type {number[]} */
   const received = [];
   /** @type {string[]} */
@@ -115,8 +151,14 @@ test("a malformed batch is reported as protocol_error and delivers nothing of it
 
 test("options are checked: one credential, a ws:// URL only on this machine", () => {
   assert.throws(() => new HubClient({ url: "ws://127.0.0.1/events" }), { code: "invalid_options" });
-  assert.throws(() => new HubClient({ url: "ws://127.0.0.1/events", ticket: () => "t", bearer: "s" }), { code: "invalid_options" });
-  assert.throws(() => new HubClient({ url: "ws://hub.example.com/events", bearer: "s" }), { code: "insecure_endpoint" });
-  assert.throws(() => new HubClient({ url: "wss://hub.example.com/events?ticket=x", bearer: "s" }), { code: "invalid_options" });
+  assert.throws(() => new HubClient({ url: "ws://127.0.0.1/events", ticket: () => "t", bearer: "s" }), {
+    code: "invalid_options",
+  });
+  assert.throws(() => new HubClient({ url: "ws://hub.example.com/events", bearer: "s" }), {
+    code: "insecure_endpoint",
+  });
+  assert.throws(() => new HubClient({ url: "wss://hub.example.com/events?ticket=x", bearer: "s" }), {
+    code: "invalid_options",
+  });
   assert.ok(new HubClient({ url: "https://hub.example.com/events", bearer: "s" }));
 });

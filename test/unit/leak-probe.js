@@ -33,7 +33,8 @@ const options = JSON.parse(process.argv[2] ?? "{}");
 const exposedGc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
 if (typeof exposedGc !== "function") throw new Error("run the leak probe with --expose-gc");
 const gc = exposedGc;
-if (typeof WebSocket !== "function") throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
+if (typeof WebSocket !== "function")
+  throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
 
 /** True when the caller of the instrumented function (stack: Error, wrapper, caller) is in the bundle. */
 const fromLib = () => ((new Error().stack ?? "").split("\n")[3] ?? "").includes(options.lib);
@@ -43,7 +44,11 @@ const fromLib = () => ((new Error().stack ?? "").split("\n")[3] ?? "").includes(
 const liveTimers = new Set();
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
-/** @type {any} */ (globalThis).setTimeout = function setTimeout(/** @type {(...args: unknown[]) => void} */ fn, /** @type {number} */ ms, /** @type {unknown[]} */ ...args) {
+/** @type {any} */ (globalThis).setTimeout = function setTimeout(
+  /** @type {(...args: unknown[]) => void} */ fn,
+  /** @type {number} */ ms,
+  /** @type {unknown[]} */ ...args
+) {
   const mine = fromLib();
   /** @type {unknown} */
   let handle;
@@ -132,12 +137,22 @@ async function snapshot() {
   /** @type {Record<string, number>} */
   const resources = {};
   for (const name of process.getActiveResourcesInfo()) resources[name] = (resources[name] ?? 0) + 1;
-  return { heapUsed: process.memoryUsage().heapUsed, timers: liveTimers.size, listeners: listenerCount(), alive: { ...alive }, resources };
+  return {
+    heapUsed: process.memoryUsage().heapUsed,
+    timers: liveTimers.size,
+    listeners: listenerCount(),
+    alive: { ...alive },
+    resources,
+  };
 }
 
 /** @param {string} op @param {unknown} [body] */
 async function control(op, body = {}) {
-  const response = await fetch(`${options.controlUrl}/${op}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${options.controlUrl}/${op}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`control ${op}: ${response.status}`);
   return response.json();
 }
@@ -230,7 +245,11 @@ const afterPairs = await snapshot();
 const filtersBack = JSON.stringify(rtm.filters) === baseFilters;
 const deliveredBefore = delivered;
 const event = next(rtm, "message:send");
-await control("inject", { event: "message:send", website_id: options.website, payload: { type: "text", from: "user", origin: "chat", content: "after", user: {} } });
+await control("inject", {
+  event: "message:send",
+  website_id: options.website,
+  payload: { type: "text", from: "user", origin: "chat", content: "after", user: {} },
+});
 await event;
 await realSleep(50);
 const deliveredOnce = delivered - deliveredBefore === 1;

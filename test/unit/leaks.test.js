@@ -12,7 +12,7 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../../emulator/index.js";
 import { buildLibrary } from "../support/build-library.js";
-import { NO_JIT, describeLeakReport, runLeakProbe } from "./leak-probe-runner.js";
+import { describeLeakReport, NO_JIT, runLeakProbe } from "./leak-probe-runner.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LIB = `${ROOT}.cache/leaks/crisp-rtm.js`;
@@ -26,20 +26,25 @@ before(async () => {
 });
 after(() => emu?.close());
 
-test("1,000 drop/reconnect cycles, 1,000 on/off pairs and 50 clients leave no timers, listeners or heap behind", { timeout: 120_000 }, async () => {
+test("1,000 drop/reconnect cycles, 1,000 on/off pairs and 50 clients leave no timers, listeners or heap behind", {
+  timeout: 120_000,
+}, async () => {
   const [token] = emu.tokens;
   assert.ok(token);
-  const report = await runLeakProbe({
-    lib: LIB,
-    restUrl: emu.restUrl,
-    controlUrl: emu.controlUrl,
-    identifier: token.identifier,
-    key: token.key,
-    website: token.websites[0],
-    cycles: 1000,
-    pairs: 1000,
-    clients: 50,
-  }, NO_JIT);
+  const report = await runLeakProbe(
+    {
+      lib: LIB,
+      restUrl: emu.restUrl,
+      controlUrl: emu.controlUrl,
+      identifier: token.identifier,
+      key: token.key,
+      website: token.websites[0],
+      cycles: 1000,
+      pairs: 1000,
+      clients: 50,
+    },
+    NO_JIT,
+  );
   const { before: start, afterCycles, afterPairs, afterClients, afterClose } = report;
   const growth = (/** @type {{ heapUsed: number }} */ s) => s.heapUsed - start.heapUsed;
   console.log(describeLeakReport(report));

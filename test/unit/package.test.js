@@ -54,7 +54,15 @@ test("every entry imports in Node from the installed package", { timeout: 60_000
     assert.equal(code, 0, `${entry}: ${output}`);
     assert.ok(JSON.parse(stdout).length > 0, `${entry} exports names`);
   }
-  const { stdout } = await exec(process.execPath, ["--input-type=module", "-e", `const { RTMError } = await import("${manifest.name}"); console.log(typeof RTMError)`], project.dir);
+  const { stdout } = await exec(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `const { RTMError } = await import("${manifest.name}"); console.log(typeof RTMError)`,
+    ],
+    project.dir,
+  );
   assert.equal(stdout.trim(), "function");
 });
 
@@ -77,7 +85,14 @@ export const isError = (error: unknown): boolean => error instanceof RTMError &&
 rtm.on("message:sent", () => {});
 `;
   await writeFile(join(project.dir, "consumer.ts"), consumer);
-  const base = { target: "ES2022", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], strict: true, noEmit: true, skipLibCheck: false };
+  const base = {
+    target: "ES2022",
+    lib: ["ES2022", "DOM", "DOM.Iterable"],
+    types: [],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+  };
   const configs = {
     "tsconfig.bundler.json": { ...base, module: "ESNext", moduleResolution: "bundler" },
     "tsconfig.nodenext.json": { ...base, module: "NodeNext", moduleResolution: "NodeNext" },
@@ -105,7 +120,11 @@ test("the README that ships has no link or image that breaks outside this reposi
     ...[...readme.matchAll(/<(?:img|a)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? ""),
   ];
   assert.ok(targets.length > 0);
-  assert.deepEqual(targets.filter((target) => !/^(https:\/\/|#)/.test(target)), [], "relative links and images");
+  assert.deepEqual(
+    targets.filter((target) => !/^(https:\/\/|#)/.test(target)),
+    [],
+    "relative links and images",
+  );
   const start = readme.slice(0, readme.indexOf("\n## ", readme.indexOf("\n## ") + 1));
   assert.match(start, /^## Install$/m, "the README starts with how to install");
   assert.match(start, /npm install crisp-rtm/);

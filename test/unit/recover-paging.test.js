@@ -18,13 +18,24 @@ describe("recoverMessages paging", () => {
   const sent = [];
   const since = 1_700_000_000_000;
   before(async () => {
-    emu = await startEmulator({ tokens: [{ identifier: "paging", key: "paging-key", websites: [site], tier: "plugin" }] });
+    emu = await startEmulator({
+      tokens: [{ identifier: "paging", key: "paging-key", websites: [site], tier: "plugin" }],
+    });
     // 45 conversations updated in the window (3 pages of 20), one of them with 50 messages (3 answers of 20),
     // and 5 conversations last updated before `since` (never read).
     const inject = async (/** @type {string} */ session, /** @type {number} */ timestamp) => {
       const { payload } = await emu.control.inject({
-        event: "message:send", website_id: site,
-        payload: { session_id: session, type: "text", from: "user", origin: "chat", content: "hi", user: {}, timestamp },
+        event: "message:send",
+        website_id: site,
+        payload: {
+          session_id: session,
+          type: "text",
+          from: "user",
+          origin: "chat",
+          content: "hi",
+          user: {},
+          timestamp,
+        },
       });
       return payload;
     };
@@ -34,7 +45,12 @@ describe("recoverMessages paging", () => {
   });
   after(() => emu.close());
 
-  const options = () => ({ identifier: "paging", key: "paging-key", restBase: emu.restUrl, window: { since, until: since + 10_000 } });
+  const options = () => ({
+    identifier: "paging",
+    key: "paging-key",
+    restBase: emu.restUrl,
+    window: { since, until: since + 10_000 },
+  });
 
   it("reads every page of conversations and messages, and stops at conversations older than since", async () => {
     const recovery = recoverMessages(options());
@@ -43,7 +59,10 @@ describe("recoverMessages paging", () => {
     assert.equal(got.length, sent.length);
     assert.deepEqual(new Set(got.map((m) => m.fingerprint)), new Set(sent.map((m) => m.fingerprint)));
     const first = got.filter((m) => m.session_id === "session_0").map((m) => m.timestamp);
-    assert.deepEqual(first, [...first].sort((a, b) => a - b));
+    assert.deepEqual(
+      first,
+      [...first].sort((a, b) => a - b),
+    );
     assert.equal(recovery.result.conversations, 45);
     assert.equal(recovery.result.truncated, false);
     const log = (await emu.control.state()).restLog;
@@ -60,7 +79,10 @@ describe("recoverMessages paging", () => {
     assert.equal(recovery.result.truncated, true);
     assert.equal(recovery.result.conversations, 10);
     // session_0 was updated last (its 49 later messages), then session_44, 43, …
-    assert.deepEqual([...sessions].sort(), ["session_0", ...Array.from({ length: 9 }, (_, i) => `session_${44 - i}`)].sort());
+    assert.deepEqual(
+      [...sessions].sort(),
+      ["session_0", ...Array.from({ length: 9 }, (_, i) => `session_${44 - i}`)].sort(),
+    );
   });
 
   it("breaking out of the loop stops the requests", async () => {
@@ -78,13 +100,17 @@ describe("recover options", () => {
     /** @type {typeof import("../../src/index.js")} */
     const { CrispRTM, isRTMError } = await import(new URL("../../dist/crisp-rtm.js", import.meta.url).href);
     const base = { identifier: "id", key: "key" };
-    const invalid = (/** @type {() => unknown} */ make) => assert.throws(make, (/** @type {unknown} */ error) => isRTMError(error, "invalid_options"));
+    const invalid = (/** @type {() => unknown} */ make) =>
+      assert.throws(make, (/** @type {unknown} */ error) => isRTMError(error, "invalid_options"));
     invalid(() => recoverMessages({ ...base, window: { since: Number.NaN, until: 1 } }));
     invalid(() => recoverMessages({ ...base, since: 1, until: 2, tier: "website" }));
     invalid(() => recoverMessages({ ...base, since: 1, until: 2, maxRequests: 0 }));
     invalid(() => recoverMessages({ ...base, since: 1, until: 2, timeoutMs: Number.POSITIVE_INFINITY }));
     invalid(() => recoverMessages({ ...base, since: 1, until: 2, websites: [""] }));
-    assert.throws(() => recoverMessages({ ...base, since: 1, until: 2, restBase: "http://api.example.com/v1" }), (/** @type {unknown} */ error) => isRTMError(error, "insecure_endpoint"));
+    assert.throws(
+      () => recoverMessages({ ...base, since: 1, until: 2, restBase: "http://api.example.com/v1" }),
+      (/** @type {unknown} */ error) => isRTMError(error, "insecure_endpoint"),
+    );
     invalid(() => new CrispRTM({ ...base, recover: /** @type {any} */ ({ messages: "yes" }) }));
     invalid(() => new CrispRTM({ ...base, recover: { messages: true, concurrency: 0 } }));
     new CrispRTM({ ...base, recover: { messages: true, maxRequests: 50 } }).close();

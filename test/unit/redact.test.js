@@ -7,7 +7,13 @@ import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const OUT = `${ROOT}.cache/unit/redact.js`;
-await build({ entryPoints: [`${ROOT}src/core/redact.ts`], bundle: true, format: "esm", outfile: OUT, logLevel: "warning" });
+await build({
+  entryPoints: [`${ROOT}src/core/redact.ts`],
+  bundle: true,
+  format: "esm",
+  outfile: OUT,
+  logLevel: "warning",
+});
 /** @type {typeof import("../../src/core/redact.js")} */
 const { basicAuth, redactor, redactValue } = await import(OUT);
 
@@ -19,7 +25,10 @@ test("removes the identifier, the key, their percent-encoded forms and the Basic
   const basic = basicAuth(identifier, key);
   assert.equal(basic, Buffer.from(`${identifier}:${key}`, "utf8").toString("base64"));
   const text = `id=${identifier} key=${key} enc=${encodeURIComponent(key)} auth=Basic ${basic} pair=${identifier}:${key}`;
-  assert.equal(redact(text), "id=[redacted] key=[redacted] enc=[redacted] auth=Basic [redacted] pair=[redacted]:[redacted]");
+  assert.equal(
+    redact(text),
+    "id=[redacted] key=[redacted] enc=[redacted] auth=Basic [redacted] pair=[redacted]:[redacted]",
+  );
   assert.equal(redact("nothing secret"), "nothing secret");
 });
 

@@ -11,18 +11,44 @@ import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const OUT = `${ROOT}.cache/unit/retry.js`;
-await build({ entryPoints: [`${ROOT}src/crisp/retry.ts`], bundle: true, format: "esm", outfile: OUT, logLevel: "warning" });
+await build({
+  entryPoints: [`${ROOT}src/crisp/retry.ts`],
+  bundle: true,
+  format: "esm",
+  outfile: OUT,
+  logLevel: "warning",
+});
 /** @type {typeof import("../../src/crisp/retry.js")} */
 const { RetryTracker, backoffDelay } = await import(OUT);
 
-const POLICY = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0, maxAttempts: Infinity, stableAfterMs: 5000 };
+const POLICY = {
+  initialDelayMs: 100,
+  maxDelayMs: 1000,
+  factor: 2,
+  jitter: 0,
+  maxAttempts: Infinity,
+  stableAfterMs: 5000,
+};
 
 test("backoffDelay: immediate first retry, then exponential, capped, with jitter inside its bounds", () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, POLICY)), [0, 100, 200, 400, 800, 1000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, POLICY)),
+    [0, 100, 200, 400, 800, 1000],
+  );
   const jittered = { ...POLICY, jitter: 0.5 };
-  assert.equal(backoffDelay(2, jittered, () => 0), 100);
-  assert.equal(backoffDelay(2, jittered, () => 0.999999), 300);
-  assert.equal(backoffDelay(10, jittered, () => 0.999999), 1000, "the cap applies after the jitter");
+  assert.equal(
+    backoffDelay(2, jittered, () => 0),
+    100,
+  );
+  assert.equal(
+    backoffDelay(2, jittered, () => 0.999999),
+    300,
+  );
+  assert.equal(
+    backoffDelay(10, jittered, () => 0.999999),
+    1000,
+    "the cap applies after the jitter",
+  );
 });
 
 test("failures before the first ready grow the delay; ready resets them and reports no downtime", () => {

@@ -13,21 +13,21 @@ import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { build as esbuild } from "esbuild";
 import { build as viteBuild } from "vite";
+import * as upstreamParseqs from "../../node_modules/engine.io-client/build/esm/contrib/parseqs.js";
 import { parse as upstreamParse } from "../../node_modules/engine.io-client/build/esm/contrib/parseuri.js";
-import { encodePacket as upstreamEncode } from "../../node_modules/engine.io-parser/build/esm/encodePacket.browser.js";
-import { decodePacket as upstreamDecode } from "../../node_modules/engine.io-parser/build/esm/decodePacket.browser.js";
-import { hasBinary as upstreamHasBinary } from "../../node_modules/socket.io-parser/build/esm/is-binary.js";
 import * as upstreamGlobals from "../../node_modules/engine.io-client/build/esm/globals.js";
 import * as upstreamUtil from "../../node_modules/engine.io-client/build/esm/util.js";
-import * as upstreamParseqs from "../../node_modules/engine.io-client/build/esm/contrib/parseqs.js";
+import { decodePacket as upstreamDecode } from "../../node_modules/engine.io-parser/build/esm/decodePacket.browser.js";
+import { encodePacket as upstreamEncode } from "../../node_modules/engine.io-parser/build/esm/encodePacket.browser.js";
+import { hasBinary as upstreamHasBinary } from "../../node_modules/socket.io-parser/build/esm/is-binary.js";
 import * as globals from "../../src/shims/engine.io-client-globals.js";
-import * as util from "../../src/shims/engine.io-client-util.js";
-import * as parseqs from "../../src/shims/parseqs.js";
 import { transports } from "../../src/shims/engine.io-client-transports.js";
+import * as util from "../../src/shims/engine.io-client-util.js";
 import { decodePacket, encodePacket, protocol } from "../../src/shims/engine.io-parser.js";
+import * as parseqs from "../../src/shims/parseqs.js";
 import { parse } from "../../src/shims/parseuri.js";
-import { hasBinary, isBinary } from "../../src/shims/socket.io-parser-is-binary.js";
 import { deconstructPacket, reconstructPacket } from "../../src/shims/socket.io-parser-binary.js";
+import { hasBinary, isBinary } from "../../src/shims/socket.io-parser-is-binary.js";
 
 const BUNDLE = "dist/crisp-rtm.js";
 
@@ -65,7 +65,23 @@ test("engine.io-parser: text packets encode and decode exactly as upstream", asy
       assert.equal(await encoded(packet, encodePacket), await encoded(packet, upstreamEncode), `${type} ${data}`);
     }
   }
-  const frames = ["0{\"sid\":\"x\"}", "1", "2", "3probe", "40", '42["a",{}]', "5", "6", "7", "9x", "x", "", "l", "__proto__", "constructor"];
+  const frames = [
+    '0{"sid":"x"}',
+    "1",
+    "2",
+    "3probe",
+    "40",
+    '42["a",{}]',
+    "5",
+    "6",
+    "7",
+    "9x",
+    "x",
+    "",
+    "l",
+    "__proto__",
+    "constructor",
+  ];
   for (const frame of frames) {
     assert.deepEqual(decodePacket(frame), upstreamDecode(frame, "arraybuffer"), JSON.stringify(frame));
   }
@@ -154,7 +170,10 @@ test("engine.io-client util: pick and installTimerFunctions as the original; the
   const opts = { agent: false, perMessageDeflate: { threshold: 1024 }, path: "/p/1/", inherited: undefined };
   const keys = ["agent", "perMessageDeflate", "pfx", "key", "origin", "path"];
   assert.deepEqual(util.pick(opts, ...keys), upstreamUtil.pick(opts, ...keys));
-  assert.deepEqual(util.pick(Object.create({ agent: 1 }), "agent"), upstreamUtil.pick(Object.create({ agent: 1 }), "agent"));
+  assert.deepEqual(
+    util.pick(Object.create({ agent: 1 }), "agent"),
+    upstreamUtil.pick(Object.create({ agent: 1 }), "agent"),
+  );
   // Both bind the global timers current when the Socket is created (crisp-rtm never sets useNativeTimers).
   const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
   /** @type {unknown[][]} */
@@ -180,13 +199,22 @@ test("engine.io-client util: pick and installTimerFunctions as the original; the
     Object.assign(globalThis, real);
   }
   assert.deepEqual(calls.slice(0, 3), calls.slice(3));
-  assert.deepEqual(calls.slice(0, 3), [["set", true, "f", 5], ["returned", 7], ["clear", true, 7]]);
+  assert.deepEqual(calls.slice(0, 3), [
+    ["set", true, "f", 5],
+    ["returned", 7],
+    ["clear", true, 7],
+  ]);
   assert.throws(() => util.byteLength("x"), /not part of crisp-rtm/);
   assert.throws(() => util.randomString(), /not part of crisp-rtm/);
 });
 
 test("engine.io-client parseqs: encode as the original; decode (never reached) throws", () => {
-  for (const query of [{ EIO: 4, transport: "websocket" }, {}, { "a b": "c&d=é", x: "" }, Object.assign(Object.create({ inherited: 1 }), { own: 2 })]) {
+  for (const query of [
+    { EIO: 4, transport: "websocket" },
+    {},
+    { "a b": "c&d=é", x: "" },
+    Object.assign(Object.create({ inherited: 1 }), { own: 2 }),
+  ]) {
     assert.equal(parseqs.encode(query), upstreamParseqs.encode(query), JSON.stringify(query));
   }
   assert.throws(() => parseqs.decode("a=1"), /not part of crisp-rtm/);
@@ -197,17 +225,28 @@ test("src/socketio still uses engine.io-client and socket.io-parser as the shims
   // against the new usage before changing the expectations here.
   const users = readdirSync("src", { recursive: true, encoding: "utf8" })
     .filter((file) => /\.[cm]?[jt]s$/.test(file) && !file.startsWith(`shims${path.sep}`))
-    .filter((file) => /from "(?:engine\.io-client|engine\.io-parser|socket\.io-parser|@socket\.io\/component-emitter)/.test(readFileSync(path.join("src", file), "utf8")));
-  assert.deepEqual(users.sort(), [path.join("socketio", "session.ts"), path.join("socketio", "websocket-transport.ts")]);
+    .filter((file) =>
+      /from "(?:engine\.io-client|engine\.io-parser|socket\.io-parser|@socket\.io\/component-emitter)/.test(
+        readFileSync(path.join("src", file), "utf8"),
+      ),
+    );
+  assert.deepEqual(users.sort(), [
+    path.join("socketio", "session.ts"),
+    path.join("socketio", "websocket-transport.ts"),
+  ]);
   const session = readFileSync("src/socketio/session.ts", "utf8");
   const transport = readFileSync("src/socketio/websocket-transport.ts", "utf8");
   const imports = (/** @type {string} */ code) =>
-    [...code.matchAll(/^import (.*) from "(engine\.io-client|socket\.io-parser)";$/gm)].map((m) => `${m[1]} from ${m[2]}`);
+    [...code.matchAll(/^import (.*) from "(engine\.io-client|socket\.io-parser)";$/gm)].map(
+      (m) => `${m[1]} from ${m[2]}`,
+    );
   assert.deepEqual(imports(session), [
     "{ Socket as EngineSocket } from engine.io-client",
     "{ Decoder, Encoder, PacketType, type Packet } from socket.io-parser",
   ]);
-  assert.deepEqual(imports(transport), ["{ WebSocket as EngineWebSocketTransport, type TransportCtor } from engine.io-client"]);
+  assert.deepEqual(imports(transport), [
+    "{ WebSocket as EngineWebSocketTransport, type TransportCtor } from engine.io-client",
+  ]);
 
   const options = /new EngineSocket\(this\.#options\.origin, \{([^}]*)\}\);/.exec(session)?.[1];
   assert.ok(options !== undefined, "the Socket is created from the session's origin with an options literal");
@@ -226,16 +265,24 @@ test("src/socketio still uses engine.io-client and socket.io-parser as the shims
   assert.deepEqual([...members].sort(), ["_hasPingExpired", "binaryType", "close", "off", "on", "readyState", "send"]);
   const events = new Set([...session.matchAll(/\bengine\.(?:on|once)\("([^"]+)"/g)].map((m) => m[1]));
   assert.deepEqual([...events].sort(), ["close", "message", "open"]);
-  for (const [, args] of session.matchAll(/engine\??\.send\(([^)]*)\)/g)) assert.doesNotMatch(args ?? "", /,/, "send(text) only");
+  for (const [, args] of session.matchAll(/engine\??\.send\(([^)]*)\)/g))
+    assert.doesNotMatch(args ?? "", /,/, "send(text) only");
 
   const encoded = new Set([...session.matchAll(/type: PacketType\.(\w+)/g)].map((m) => m[1]));
   assert.deepEqual([...encoded].sort(), ["CONNECT", "DISCONNECT", "EVENT"]);
   assert.match(session, /new Decoder\(\{ maxAttachments: 0 \}\)/);
   assert.match(session, /typeof data !== "string"/, "non-text frames are refused before decoding");
-  assert.match(session, /type === PacketType\.BINARY_EVENT \|\| type === PacketType\.BINARY_ACK/, "binary packets are refused before decoding");
+  assert.match(
+    session,
+    /type === PacketType\.BINARY_EVENT \|\| type === PacketType\.BINARY_ACK/,
+    "binary packets are refused before decoding",
+  );
 
   assert.match(transport, /extends EngineWebSocketTransport \{/);
-  assert.match(transport, /override createSocket\(uri: string, protocols: string \| string\[\] \| undefined\): WebSocket \{/);
+  assert.match(
+    transport,
+    /override createSocket\(uri: string, protocols: string \| string\[\] \| undefined\): WebSocket \{/,
+  );
 });
 
 /**
@@ -317,12 +364,18 @@ async function runSession(layer, script, { origin = "wss://relay.example", throw
   });
   session.on("open", () => log.push(["open"]));
   session.on("connect", (/** @type {string} */ sid) => log.push(["connect", sid]));
-  session.on("event", (/** @type {string} */ name, /** @type {unknown[]} */ args) => log.push(["event", name, JSON.stringify(args)]));
-  session.on("close", (/** @type {{ reason: string, description: string, wasConnected: boolean, cause?: unknown }} */ info) => {
-    const { cause } = info;
-    const summary = cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? "none" : typeof cause;
-    log.push(["close", info.reason, info.description, info.wasConnected, summary]);
-  });
+  session.on("event", (/** @type {string} */ name, /** @type {unknown[]} */ args) =>
+    log.push(["event", name, JSON.stringify(args)]),
+  );
+  session.on(
+    "close",
+    (/** @type {{ reason: string, description: string, wasConnected: boolean, cause?: unknown }} */ info) => {
+      const { cause } = info;
+      const summary =
+        cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? "none" : typeof cause;
+      log.push(["close", info.reason, info.description, info.wasConnected, summary]);
+    },
+  );
   session.open();
   const ws = sockets[0];
   if (ws) await script({ ws, session, log });
@@ -384,7 +437,22 @@ const SCENARIOS = [
       },
     ],
   ),
-  ...[HANDSHAKE, "9", "x42[]", "1", "5", "6", "3", "4", "", "bAQID", '451-["a",{"_placeholder":true,"num":0}]', "42[", '42["connect"]', new Uint8Array([1, 2]).buffer].map(
+  ...[
+    HANDSHAKE,
+    "9",
+    "x42[]",
+    "1",
+    "5",
+    "6",
+    "3",
+    "4",
+    "",
+    "bAQID",
+    '451-["a",{"_placeholder":true,"num":0}]',
+    "42[",
+    '42["connect"]',
+    new Uint8Array([1, 2]).buffer,
+  ].map(
     /** @returns {[string, (context: { ws: FakeSocket }) => Promise<void>]} */
     (frame) => [
       `the frame ${typeof frame === "string" ? JSON.stringify(frame) : "(binary)"} once connected`,
@@ -430,7 +498,14 @@ const SCENARIOS = [
     },
   ],
   ["a WebSocket constructor that throws", async () => {}, { throwing: true }],
-  ...["ws://127.0.0.1:8080", "wss://relay.example:443", "wss://relay.example:8443", "ws://[::1]:9000", "wss://[2001:db8::1]", "ws://localhost"].map(
+  ...[
+    "ws://127.0.0.1:8080",
+    "wss://relay.example:443",
+    "wss://relay.example:8443",
+    "ws://[::1]:9000",
+    "wss://[2001:db8::1]",
+    "ws://localhost",
+  ].map(
     /** @returns {[string, (context: { ws: FakeSocket }) => Promise<void>, { origin: string }]} */
     (origin) => [`the URL for ${origin}`, async ({ ws }) => connect(ws), { origin }],
   ),
@@ -445,7 +520,11 @@ test("the Socket.IO layer built with the shims behaves as the one built from the
   });
   try {
     const { shimmed, upstream, shimmedCode } = await buildLayers();
-    assert.doesNotMatch(shimmedCode, /XMLHttpRequest|ipv6uri|hasListeners|Function\("return this"\)/, "the layer under test is the shimmed one");
+    assert.doesNotMatch(
+      shimmedCode,
+      /XMLHttpRequest|ipv6uri|hasListeners|Function\("return this"\)/,
+      "the layer under test is the shimmed one",
+    );
     /** @type {typeof SCENARIOS} */
     const scenarios = [
       ...SCENARIOS,
@@ -485,7 +564,13 @@ test("the Socket.IO layer built with the shims behaves as the one built from the
 
 test("component-emitter: the shim calls, removes and propagates like the original on what the bundle does", async () => {
   const out = ".cache/shims-test/component-emitter.js";
-  await esbuild({ entryPoints: ["src/shims/component-emitter.ts"], bundle: true, format: "esm", outfile: out, logLevel: "warning" });
+  await esbuild({
+    entryPoints: ["src/shims/component-emitter.ts"],
+    bundle: true,
+    format: "esm",
+    outfile: out,
+    logLevel: "warning",
+  });
   const { Emitter: Shim } = /** @type {{ Emitter: new () => any }} */ (await import(pathToFileURL(out).href));
   const { Emitter: Original } = /** @type {{ Emitter: new () => any }} */ (
     await import("../../node_modules/@socket.io/component-emitter/lib/esm/index.js")
@@ -500,60 +585,80 @@ test("component-emitter: the shim calls, removes and propagates like the origina
   };
   /** @type {[string, (e: any, log: unknown[][]) => void][]} */
   const scripts = [
-    ["chained on, arguments, order", (e, log) => {
-      const chained = e.on("a", (/** @type {unknown[]} */ ...args) => log.push(["1", ...args])).on("a", () => log.push(["2"]));
-      log.push(["chained", chained === e]);
-      e.emitReserved("a", 1, "x");
-      e.emitReserved("b");
-    }],
-    ["once fires once", (e, log) => {
-      e.once("a", (/** @type {unknown} */ v) => log.push(["once", v]));
-      e.on("a", (/** @type {unknown} */ v) => log.push(["on", v]));
-      e.emitReserved("a", 1);
-      e.emitReserved("a", 2);
-    }],
-    ["off(name, listener), off(name), off()", (e, log) => {
-      const one = () => log.push(["one"]);
-      const two = () => log.push(["two"]);
-      e.on("a", one).on("a", two).on("b", one);
-      e.off("a", one);
-      e.emitReserved("a");
-      e.off("a");
-      e.emitReserved("a");
-      e.emitReserved("b");
-      e.off();
-      e.emitReserved("b");
-      log.push(["chained", e.off("x") === e]);
-    }],
-    ["removeAllListeners(name) and removeAllListeners()", (e, log) => {
-      e.on("close", () => log.push(["close"])).on("open", () => log.push(["open"]));
-      e.removeAllListeners("close");
-      e.emitReserved("close");
-      e.emitReserved("open");
-      e.removeAllListeners();
-      e.emitReserved("open");
-    }],
-    ["a throwing listener propagates and stops that emit", (e, log) => {
-      e.on("a", () => {
-        throw new Error("boom");
-      });
-      e.on("a", () => log.push(["after"]));
-      try {
+    [
+      "chained on, arguments, order",
+      (e, log) => {
+        const chained = e
+          .on("a", (/** @type {unknown[]} */ ...args) => log.push(["1", ...args]))
+          .on("a", () => log.push(["2"]));
+        log.push(["chained", chained === e]);
+        e.emitReserved("a", 1, "x");
+        e.emitReserved("b");
+      },
+    ],
+    [
+      "once fires once",
+      (e, log) => {
+        e.once("a", (/** @type {unknown} */ v) => log.push(["once", v]));
+        e.on("a", (/** @type {unknown} */ v) => log.push(["on", v]));
+        e.emitReserved("a", 1);
+        e.emitReserved("a", 2);
+      },
+    ],
+    [
+      "off(name, listener), off(name), off()",
+      (e, log) => {
+        const one = () => log.push(["one"]);
+        const two = () => log.push(["two"]);
+        e.on("a", one).on("a", two).on("b", one);
+        e.off("a", one);
         e.emitReserved("a");
-      } catch (error) {
-        log.push(["thrown", /** @type {Error} */ (error).message]);
-      }
-    }],
-    ["a listener added during an emit waits for the next one", (e, log) => {
-      e.on("a", () => {
-        log.push(["first"]);
-        e.on("a", () => log.push(["late"]));
-      });
-      e.emitReserved("a");
-      log.push(["--"]);
-      e.off("a");
-      e.emitReserved("a");
-    }],
+        e.off("a");
+        e.emitReserved("a");
+        e.emitReserved("b");
+        e.off();
+        e.emitReserved("b");
+        log.push(["chained", e.off("x") === e]);
+      },
+    ],
+    [
+      "removeAllListeners(name) and removeAllListeners()",
+      (e, log) => {
+        e.on("close", () => log.push(["close"])).on("open", () => log.push(["open"]));
+        e.removeAllListeners("close");
+        e.emitReserved("close");
+        e.emitReserved("open");
+        e.removeAllListeners();
+        e.emitReserved("open");
+      },
+    ],
+    [
+      "a throwing listener propagates and stops that emit",
+      (e, log) => {
+        e.on("a", () => {
+          throw new Error("boom");
+        });
+        e.on("a", () => log.push(["after"]));
+        try {
+          e.emitReserved("a");
+        } catch (error) {
+          log.push(["thrown", /** @type {Error} */ (error).message]);
+        }
+      },
+    ],
+    [
+      "a listener added during an emit waits for the next one",
+      (e, log) => {
+        e.on("a", () => {
+          log.push(["first"]);
+          e.on("a", () => log.push(["late"]));
+        });
+        e.emitReserved("a");
+        log.push(["--"]);
+        e.off("a");
+        e.emitReserved("a");
+      },
+    ],
   ];
   for (const [name, script] of scripts) assert.deepEqual(run(Shim, script), run(Original, script), name);
 });

@@ -24,12 +24,16 @@ before(async () => {
   receiver = await startReceiver(async (request) => {
     const url = new URL(request.url);
     try {
-      const hook = await lib.handleWebhook(request, { secret: SECRET, maxBytes: url.pathname === "/small" ? 64 : undefined });
+      const hook = await lib.handleWebhook(request, {
+        secret: SECRET,
+        maxBytes: url.pathname === "/small" ? 64 : undefined,
+      });
       received.push(hook);
       if (await deduper.admit("webhook", hook)) rtm.dispatch(hook.event, hook.data);
       return new Response(null, { status: 204 });
     } catch (error) {
-      if (error instanceof lib.RTMError && error.status) return Response.json({ code: error.code }, { status: error.status });
+      if (error instanceof lib.RTMError && error.status)
+        return Response.json({ code: error.code }, { status: error.status });
       return new Response("internal error", { status: 500 });
     }
   });
@@ -44,12 +48,29 @@ let fingerprint = 1_000;
 /** @param {Record<string, unknown>} [extra] a message payload with a new fingerprint */
 function message(extra = {}) {
   fingerprint += 1;
-  return { website_id: WEBSITE, session_id: SESSION, type: "text", from: "user", origin: "chat", content: "hi", fingerprint, timestamp: Date.now(), user: { nickname: "V" }, ...extra };
+  return {
+    website_id: WEBSITE,
+    session_id: SESSION,
+    type: "text",
+    from: "user",
+    origin: "chat",
+    content: "hi",
+    fingerprint,
+    timestamp: Date.now(),
+    user: { nickname: "V" },
+    ...extra,
+  };
 }
 
 /** @param {Partial<import("../../emulator/webhooks.js").SendWebhookOptions>} options */
 function send(options) {
-  return sendWebhook({ url: `${receiver.url}/webhook`, secret: SECRET, event: "message:send", data: message(), ...options });
+  return sendWebhook({
+    url: `${receiver.url}/webhook`,
+    secret: SECRET,
+    event: "message:send",
+    data: message(),
+    ...options,
+  });
 }
 
 test("a signed hook is verified, parsed and exposes the delivery headers", async () => {
@@ -98,24 +119,44 @@ test("bad hooks get the typed error's status: 401, 408, 400, 413", async () => {
     { name: "stale", options: { timestamp: Date.now() - 10 * 60_000 }, status: 408, code: "webhook_stale" },
     { name: "from the future", options: { timestamp: Date.now() + 10 * 60_000 }, status: 408, code: "webhook_stale" },
     { name: "signed non-JSON", options: { body: "not json" }, status: 400, code: "webhook_invalid" },
-    { name: "signed JSON without data", options: { body: '{"event":"message:send"}' }, status: 400, code: "webhook_invalid" },
+    {
+      name: "signed JSON without data",
+      options: { body: '{"event":"message:send"}' },
+      status: 400,
+      code: "webhook_invalid",
+    },
   ];
   for (const { name, options, status, code } of cases) {
     const result = await send(/** @type {any} */ (options));
     assert.equal(result.status, status, name);
     assert.deepEqual(JSON.parse(result.text), { code }, name);
   }
-  const big = await sendWebhook({ url: `${receiver.url}/small`, secret: SECRET, event: "message:send", data: message() });
+  const big = await sendWebhook({
+    url: `${receiver.url}/small`,
+    secret: SECRET,
+    event: "message:send",
+    data: message(),
+  });
   assert.equal(big.status, 413);
   assert.deepEqual(JSON.parse(big.text), { code: "payload_too_large" });
 });
 
 test("handleWebhook refuses a body already read, and needs a secret", async () => {
-  const request = new Request("http://localhost/webhook", { method: "POST", body: "{}", headers: { "X-Crisp-Signature": "0".repeat(64), "X-Crisp-Request-Timestamp": "1" } });
+  const request = new Request("http://localhost/webhook", {
+    method: "POST",
+    body: "{}",
+    headers: { "X-Crisp-Signature": "0".repeat(64), "X-Crisp-Request-Timestamp": "1" },
+  });
   await request.text();
-  await assert.rejects(lib.handleWebhook(request, { secret: SECRET }), (error) => error instanceof lib.RTMError && error.code === "webhook_invalid" && error.status === 400);
+  await assert.rejects(
+    lib.handleWebhook(request, { secret: SECRET }),
+    (error) => error instanceof lib.RTMError && error.code === "webhook_invalid" && error.status === 400,
+  );
   const fresh = new Request("http://localhost/webhook", { method: "POST", body: "{}" });
-  await assert.rejects(lib.handleWebhook(fresh, { secret: "" }), (error) => error instanceof lib.RTMError && error.code === "invalid_options");
+  await assert.rejects(
+    lib.handleWebhook(fresh, { secret: "" }),
+    (error) => error instanceof lib.RTMError && error.code === "invalid_options",
+  );
 });
 
 test("a hook whose copy already came over the socket is let through once, and so is a retry", async () => {
@@ -123,7 +164,8 @@ test("a hook whose copy already came over the socket is let through once, and so
   const heard = [];
   const off = rtm.on("message:send", (payload) => heard.push(payload.fingerprint));
   const data = message({ fingerprint: 424242 });
-  if (await deduper.admit("socket", { event: "message:send", data })) rtm.dispatch("message:send", /** @type {any} */ (data));
+  if (await deduper.admit("socket", { event: "message:send", data }))
+    rtm.dispatch("message:send", /** @type {any} */ (data));
   assert.equal((await send({ data })).status, 204);
   assert.equal((await send({ data, attempt: 2 })).status, 204);
   const other = message({ fingerprint: 424243 });
@@ -133,15 +175,39 @@ test("a hook whose copy already came over the socket is let through once, and so
 });
 
 test("the control operation validates its body and reports an unreachable receiver as 502", async () => {
-  const ok = await controlWebhook({ url: `${receiver.url}/webhook`, secret: SECRET, event: "session:set_state", website_id: WEBSITE, data: { session_id: SESSION, state: "resolved" } });
+  const ok = await controlWebhook({
+    url: `${receiver.url}/webhook`,
+    secret: SECRET,
+    event: "session:set_state",
+    website_id: WEBSITE,
+    data: { session_id: SESSION, state: "resolved" },
+  });
   assert.equal(ok.status, 204);
   assert.equal(JSON.parse(ok.sent.body).data.website_id, WEBSITE);
-  for (const body of [null, [], { url: "ftp://x", secret: "s", event: "e" }, { url: "http://x", secret: "", event: "e" }, { url: "http://x", secret: "s", event: "" },
-    { url: "http://x", secret: "s", event: "e", data: [] }, { url: "http://x", secret: "s", event: "e", attempt: 0 }, { url: "http://x", secret: "s", event: "e", body: 1 }]) {
-    assert.throws(() => webhookRequest(body), (error) => error instanceof ControlError && error.status === 400, JSON.stringify(body));
+  for (const body of [
+    null,
+    [],
+    { url: "ftp://x", secret: "s", event: "e" },
+    { url: "http://x", secret: "", event: "e" },
+    { url: "http://x", secret: "s", event: "" },
+    { url: "http://x", secret: "s", event: "e", data: [] },
+    { url: "http://x", secret: "s", event: "e", attempt: 0 },
+    { url: "http://x", secret: "s", event: "e", body: 1 },
+  ]) {
+    assert.throws(
+      () => webhookRequest(body),
+      (error) => error instanceof ControlError && error.status === 400,
+      JSON.stringify(body),
+    );
   }
   await assert.rejects(
-    controlWebhook({ url: "http://127.0.0.1:9/webhook", secret: SECRET, event: "message:send", data: {}, timeoutMs: 2000 }),
+    controlWebhook({
+      url: "http://127.0.0.1:9/webhook",
+      secret: SECRET,
+      event: "message:send",
+      data: {},
+      timeoutMs: 2000,
+    }),
     (error) => error instanceof ControlError && error.status === 502,
   );
 });

@@ -34,7 +34,8 @@ export async function rejectsWith(lib, promise, code, status, secrets = []) {
     assert.ok(error instanceof lib.RTMError, `expected an RTMError, got ${String(error)}`);
     assert.equal(error.code, code, error.message);
     if (status !== undefined) assert.equal(error.status, status);
-    for (const secret of secrets) assert.ok(!error.message.includes(secret), "the message leaks a secret or the signature");
+    for (const secret of secrets)
+      assert.ok(!error.message.includes(secret), "the message leaks a secret or the signature");
     return error;
   }
   assert.fail(`expected a rejection with ${code}`);

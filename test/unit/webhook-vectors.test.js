@@ -26,13 +26,23 @@ test("every vector verifies from the raw text and from the raw bytes", async () 
     const ms = Number(v.timestamp) >= 1e12 ? Number(v.timestamp) : Number(v.timestamp) * 1000;
     assert.deepEqual(fromText, { signedAt: ms }, v.name);
     assert.deepEqual(fromBytes, { signedAt: ms }, v.name);
-    assert.equal(await lib.signWebhook({ secret: v.secret, body: v.body, timestamp: v.timestamp }), v.signature, v.name);
+    assert.equal(
+      await lib.signWebhook({ secret: v.secret, body: v.body, timestamp: v.timestamp }),
+      v.signature,
+      v.name,
+    );
   }
 });
 
 test("a re-stringified object verifies only when Crisp's JSON equals JSON.stringify's (the weaker option)", async () => {
   for (const v of vectors) {
-    const verify = lib.verifyWebhook({ secret: v.secret, timestamp: v.timestamp, signature: v.signature, now: v.now, body: JSON.parse(v.body) });
+    const verify = lib.verifyWebhook({
+      secret: v.secret,
+      timestamp: v.timestamp,
+      signature: v.signature,
+      now: v.now,
+      body: JSON.parse(v.body),
+    });
     if (v.compact) await verify;
     else await rejectsWith(lib, verify, "webhook_signature", 401);
   }

@@ -1,5 +1,5 @@
 import type { RTMTier } from "crisp-rtm";
-import { parseCsv, type EventFilter } from "./filters.js";
+import { type EventFilter, parseCsv } from "./filters.js";
 
 /**
  * The Worker's bindings. Secrets (set with `wrangler secret put`): `CRISP_IDENTIFIER`, `CRISP_KEY`,
@@ -114,7 +114,10 @@ function crispSettings(env: HubEnv): CrispSettings | null {
 
 function defaultFilter(env: HubEnv): EventFilter {
   try {
-    return { events: parseCsv(env.CRISP_EVENTS, "events", "exact"), websites: parseCsv(env.CRISP_WEBSITES, "websites", "exact") };
+    return {
+      events: parseCsv(env.CRISP_EVENTS, "events", "exact"),
+      websites: parseCsv(env.CRISP_WEBSITES, "websites", "exact"),
+    };
   } catch {
     console.error("crisp-hub: CRISP_EVENTS or CRISP_WEBSITES is malformed; using every event and website");
     return { events: null, websites: null };

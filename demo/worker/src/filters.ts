@@ -29,14 +29,25 @@ function eventRule(rule: NameRule): RegExp {
 }
 
 /** Parses a comma-separated list (a query parameter or a var); empty or absent means `null` (everything). */
-export function parseCsv(value: string | null | undefined, field: "events" | "websites", rule: NameRule): string[] | null {
-  const entries = (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+export function parseCsv(
+  value: string | null | undefined,
+  field: "events" | "websites",
+  rule: NameRule,
+): string[] | null {
+  const entries = (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
   if (entries.length === 0) return null;
   return checkList(entries, field, field === "events" ? eventRule(rule) : WEBSITE_ID);
 }
 
 /** Parses one field of a JSON body: an array of strings, `null` (everything) or absent (`undefined`). */
-export function parseJsonList(value: unknown, field: "events" | "websites", rule: NameRule): string[] | null | undefined {
+export function parseJsonList(
+  value: unknown,
+  field: "events" | "websites",
+  rule: NameRule,
+): string[] | null | undefined {
   if (value === undefined || value === null) return value;
   if (!Array.isArray(value)) throw new ApiError("bad_request", `${field} must be an array of strings or null`);
   return checkList(value, field, field === "events" ? eventRule(rule) : WEBSITE_ID);

@@ -48,7 +48,8 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 /** The answer for an {@link ApiError}. */
 export function errorResponse(error: ApiError): Response {
   const body: ErrorBody = { error: error.code, message: error.message };
-  const headers: Record<string, string> = error.code === "unauthorized" ? { "WWW-Authenticate": 'Bearer realm="crisp-hub"' } : {};
+  const headers: Record<string, string> =
+    error.code === "unauthorized" ? { "WWW-Authenticate": 'Bearer realm="crisp-hub"' } : {};
   return json(body, API_ERRORS[error.code], headers);
 }
 
@@ -63,6 +64,7 @@ export async function readJsonObject(request: Request, maxBytes = 16_384): Promi
   } catch {
     throw new ApiError("bad_request", "the body is not valid JSON");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError("bad_request", "the body must be a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ApiError("bad_request", "the body must be a JSON object");
   return body as Record<string, unknown>;
 }

@@ -1,7 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { FATAL_ERROR_CODES, type RTMError } from "crisp-rtm";
-import type { BindRequest, BindResult, HubStatus, IncomingWebhook, OpenReason, UpstreamError, WebhookOutcome } from "./api.js";
-import { readConfig, type HubConfig, type HubEnv } from "./config.js";
+import type {
+  BindRequest,
+  BindResult,
+  HubStatus,
+  IncomingWebhook,
+  OpenReason,
+  UpstreamError,
+  WebhookOutcome,
+} from "./api.js";
+import { type HubConfig, type HubEnv, readConfig } from "./config.js";
 import { matches } from "./filters.js";
 import { ApiError, errorResponse } from "./http.js";
 import { EventIntake } from "./intake.js";
@@ -9,7 +17,7 @@ import { encode, PING, PONG, type UpstreamState } from "./protocol.js";
 import { HubRecovery } from "./recovery.js";
 import { ReplayLog } from "./replay-log.js";
 import { HubStore, Watchdog, WriteMeter } from "./state.js";
-import { fromHubRequest, Subscribers, type SubscribeRequest, type Subscription } from "./subscribers.js";
+import { fromHubRequest, type SubscribeRequest, Subscribers, type Subscription } from "./subscribers.js";
 import { Upstream, type UpstreamListener } from "./upstream.js";
 
 /** After a fatal error (a refused token, a bad endpoint) the watchdog waits this long before trying again. */
@@ -59,7 +67,9 @@ export class CrispHub extends DurableObject<HubEnv> {
         ? new HubRecovery(this.#config.crisp, this.#intake, (notice) => this.#subscribers.announce(encode(notice)))
         : null;
     this.#watchdog = new Watchdog(ctx.storage, this.#config.watchdogMs);
-    this.#upstream = this.#config.crisp ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener()) : null;
+    this.#upstream = this.#config.crisp
+      ? new Upstream(this.#config.crisp, this.#config.socket, this.#listener())
+      : null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -101,7 +111,11 @@ export class CrispHub extends DurableObject<HubEnv> {
       lastEventAt: this.#log.lastEventAt,
       subscribers: this.#subscribers.count(),
       log: { seq: this.#log.lastSeq, oldest: this.#log.oldestSeq, capacity: this.#log.capacity },
-      watchdog: { intervalMs: this.#watchdog.intervalMs, lastRunAt: this.#watchdog.lastRunAt, nextAt: await this.#watchdog.nextAt() },
+      watchdog: {
+        intervalMs: this.#watchdog.intervalMs,
+        lastRunAt: this.#watchdog.lastRunAt,
+        nextAt: await this.#watchdog.nextAt(),
+      },
       instanceStartedAt: this.#startedAt,
       storage: { writes: this.#meter.writes },
     };
@@ -149,8 +163,17 @@ export class CrispHub extends DurableObject<HubEnv> {
     const data = hook.data;
     const websiteId = hook.website_id ?? (typeof data.website_id === "string" ? data.website_id : null);
     if (!matches(this.#store.filter(), hook.event, websiteId)) return { seq: null, duplicate: false, filtered: true };
-    const entry = await this.#intake.event({ source: "webhook", name: hook.event, websiteId, payload: data, at, attempt: hook.attempt });
-    return entry ? { seq: entry.seq, duplicate: false, filtered: false } : { seq: null, duplicate: true, filtered: false };
+    const entry = await this.#intake.event({
+      source: "webhook",
+      name: hook.event,
+      websiteId,
+      payload: data,
+      at,
+      attempt: hook.attempt,
+    });
+    return entry
+      ? { seq: entry.seq, duplicate: false, filtered: false }
+      : { seq: null, duplicate: true, filtered: false };
   }
 
   /**

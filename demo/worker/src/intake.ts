@@ -63,7 +63,11 @@ export class EventIntake {
   #remember(entries: readonly LogEntry[]): void {
     for (const entry of entries) {
       if (entry.name === null) continue;
-      const { name, websiteId, payload } = JSON.parse(entry.message) as { name: string; websiteId: string | null; payload: Record<string, unknown> };
+      const { name, websiteId, payload } = JSON.parse(entry.message) as {
+        name: string;
+        websiteId: string | null;
+        payload: Record<string, unknown>;
+      };
       if (payload?.fingerprint == null) continue;
       this.#deduper.admit("socket", { website_id: websiteId, event: name, data: payload }).catch(() => undefined);
     }
@@ -71,7 +75,12 @@ export class EventIntake {
 
   /** Queues an event; resolves with its entry once logged and sent, or null when it is a copy of one already logged. */
   event(event: IncomingEvent): Promise<LogEntry | null> {
-    const keyed = { website_id: event.websiteId, event: event.name, data: event.payload, delivery: { attempt: event.attempt ?? null } };
+    const keyed = {
+      website_id: event.websiteId,
+      event: event.name,
+      data: event.payload,
+      delivery: { attempt: event.attempt ?? null },
+    };
     // A recovered message carries its fingerprint: it is matched exactly against both transports' copies.
     const fresh = this.#deduper.admit(event.source === "recovery" ? "socket" : event.source, keyed).catch(() => {
       console.warn(`crisp-hub: could not check ${event.name.slice(0, 60)} for copies; delivering it`);

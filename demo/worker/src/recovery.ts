@@ -1,8 +1,8 @@
 import type { Downtime } from "crisp-rtm";
 import { recoverMessages } from "crisp-rtm/recover";
 import type { CrispSettings } from "./config.js";
-import type { EventIntake } from "./intake.js";
 import { type EventFilter, matches } from "./filters.js";
+import type { EventIntake } from "./intake.js";
 import type { RecoveredMessage } from "./protocol.js";
 
 /**
@@ -36,7 +36,13 @@ export class HubRecovery {
   }
 
   async #run({ since, until }: Downtime, filter: EventFilter): Promise<void> {
-    if (filter.events && !["message:send", "message:received"].some((name) => matches({ events: filter.events, websites: null }, name, null))) return;
+    if (
+      filter.events &&
+      !["message:send", "message:received"].some((name) =>
+        matches({ events: filter.events, websites: null }, name, null),
+      )
+    )
+      return;
     const { identifier, key, tier, websiteId, restBase } = this.#settings;
     let count = 0;
     let truncated = true;
@@ -44,14 +50,23 @@ export class HubRecovery {
     let error: string | undefined;
     try {
       const recovery = recoverMessages({
-        identifier, key, tier, window: { since, until },
+        identifier,
+        key,
+        tier,
+        window: { since, until },
         ...(restBase === undefined ? {} : { restBase }),
         ...(websiteId === undefined ? {} : { websiteId }),
         ...(filter.websites === null ? {} : { websites: filter.websites }),
       });
       for await (const { name, payload } of recovery) {
         if (!matches(filter, name, payload.website_id)) continue;
-        const entry = await this.#intake.event({ source: "recovery", name, websiteId: payload.website_id, payload, at: Date.now() });
+        const entry = await this.#intake.event({
+          source: "recovery",
+          name,
+          websiteId: payload.website_id,
+          payload,
+          at: Date.now(),
+        });
         if (entry) count += 1;
       }
       truncated = recovery.result.truncated;
@@ -60,7 +75,9 @@ export class HubRecovery {
       error = cause instanceof Error && "code" in cause ? String(cause.code) : "recovery_failed";
       console.warn(`crisp-hub: recovery of ${since}..${until} failed: ${error}`);
     }
-    console.log(`crisp-hub: recovered ${count} messages of ${since}..${until} (${requests} requests${truncated ? ", truncated" : ""})`);
+    console.log(
+      `crisp-hub: recovered ${count} messages of ${since}..${until} (${requests} requests${truncated ? ", truncated" : ""})`,
+    );
     this.#announce({ type: "recovered", since, until, count, truncated, ...(error === undefined ? {} : { error }) });
   }
 }

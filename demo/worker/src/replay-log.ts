@@ -1,5 +1,5 @@
 import type { Downtime } from "crisp-rtm";
-import { encode, type EventSource } from "./protocol.js";
+import { type EventSource, encode } from "./protocol.js";
 import type { WriteMeter } from "./state.js";
 
 /** One numbered entry of the log (an `event` or a `downtime`), with its message already encoded. */
@@ -14,7 +14,14 @@ export interface LogEntry {
 
 /** An entry before it is numbered. */
 export type LogItem =
-  | { kind: "event"; source: EventSource; name: string; websiteId: string | null; payload: Record<string, unknown>; at: number }
+  | {
+      kind: "event";
+      source: EventSource;
+      name: string;
+      websiteId: string | null;
+      payload: Record<string, unknown>;
+      at: number;
+    }
   | { kind: "downtime"; downtime: Downtime };
 
 type EntryRow = { seq: number; name: string | null; website_id: string | null; at: number; message: string };
@@ -50,10 +57,14 @@ export class ReplayLog {
     );
     const stored = storage.kv.get<number>(CAPACITY_KEY);
     if (stored !== capacity) storage.transactionSync(() => this.#reshape(stored !== undefined));
-    const bounds = sql.exec<{ low: number | null; high: number | null }>(`SELECT MIN(seq) AS low, MAX(seq) AS high FROM ${RING}`).one();
+    const bounds = sql
+      .exec<{ low: number | null; high: number | null }>(`SELECT MIN(seq) AS low, MAX(seq) AS high FROM ${RING}`)
+      .one();
     this.#lastSeq = Math.max(bounds.high ?? 0, storage.kv.get<number>(LEGACY_SEQ_KEY) ?? 0);
     this.#oldest = bounds.low;
-    const last = sql.exec<{ at: number }>(`SELECT at FROM ${RING} WHERE name IS NOT NULL ORDER BY seq DESC LIMIT 1`).toArray();
+    const last = sql
+      .exec<{ at: number }>(`SELECT at FROM ${RING} WHERE name IS NOT NULL ORDER BY seq DESC LIMIT 1`)
+      .toArray();
     this.#lastEventAt = last[0]?.at ?? null;
   }
 
@@ -102,14 +113,29 @@ export class ReplayLog {
   #entry(item: LogItem, seq: number): LogEntry {
     if (item.kind === "downtime") {
       const { since, until, ms } = item.downtime;
-      return { seq, name: null, websiteId: null, at: until, message: encode({ type: "downtime", seq, since, until, ms }) };
+      return {
+        seq,
+        name: null,
+        websiteId: null,
+        at: until,
+        message: encode({ type: "downtime", seq, since, until, ms }),
+      };
     }
     const { source, name, websiteId, payload, at } = item;
     return { seq, name, websiteId, at, message: encode({ type: "event", seq, name, websiteId, at, source, payload }) };
   }
 
   #write(entry: LogEntry): void {
-    this.#meter.run(this.#storage.sql, UPSERT, entry.seq % this.#capacity, entry.seq, entry.name, entry.websiteId, entry.at, entry.message);
+    this.#meter.run(
+      this.#storage.sql,
+      UPSERT,
+      entry.seq % this.#capacity,
+      entry.seq,
+      entry.name,
+      entry.websiteId,
+      entry.at,
+      entry.message,
+    );
   }
 
   /**
@@ -118,12 +144,23 @@ export class ReplayLog {
    */
   #reshape(hadRing: boolean): void {
     const sql = this.#storage.sql;
-    const legacy = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'hub_log'").one().n > 0;
+    const legacy =
+      sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'hub_log'").one()
+        .n > 0;
     const source = legacy ? "hub_log" : RING;
-    const rows = hadRing || legacy ? sql.exec<EntryRow>(`SELECT seq, name, website_id, at, message FROM ${source} ORDER BY seq DESC LIMIT ?`, this.#capacity).toArray() : [];
+    const rows =
+      hadRing || legacy
+        ? sql
+            .exec<EntryRow>(
+              `SELECT seq, name, website_id, at, message FROM ${source} ORDER BY seq DESC LIMIT ?`,
+              this.#capacity,
+            )
+            .toArray()
+        : [];
     sql.exec(`DELETE FROM ${RING}`);
     if (legacy) sql.exec("DROP TABLE hub_log");
-    for (const row of rows) this.#write({ seq: row.seq, name: row.name, websiteId: row.website_id, at: row.at, message: row.message });
+    for (const row of rows)
+      this.#write({ seq: row.seq, name: row.name, websiteId: row.website_id, at: row.at, message: row.message });
     this.#meter.put(this.#storage.kv, CAPACITY_KEY, this.#capacity);
   }
 }

@@ -17,10 +17,10 @@ import { handleWebhook, isRTMError, type VerifiedWebhook } from "crisp-rtm/webho
 import type { BindRequest, TicketResult, WebhookResult } from "./api.js";
 import { authenticateSubscriber, isService, requireService } from "./auth/principal.js";
 import { issueTicket, newTicketId, ticketKey } from "./auth/ticket.js";
-import { readConfig, type HubConfig, type HubEnv } from "./config.js";
+import { type HubConfig, type HubEnv, readConfig } from "./config.js";
 import { parseCsv, parseJsonList } from "./filters.js";
-import type { CrispHub } from "./hub.js";
 import { ApiError, errorResponse, isApiErrorCode, json, readJsonObject } from "./http.js";
+import type { CrispHub } from "./hub.js";
 import { PROTOCOL_VERSIONS, type ProtocolVersion } from "./protocol.js";
 import { toHubRequest } from "./subscribers.js";
 
@@ -46,7 +46,8 @@ function parseSince(value: string | null): number | null {
 function parseProtocol(value: string | null): ProtocolVersion | undefined {
   if (value === null || value === "") return undefined;
   const version = PROTOCOL_VERSIONS.find((candidate) => String(candidate) === value);
-  if (version === undefined) throw new ApiError("bad_request", `protocol must be one of ${PROTOCOL_VERSIONS.join(", ")}`);
+  if (version === undefined)
+    throw new ApiError("bad_request", `protocol must be one of ${PROTOCOL_VERSIONS.join(", ")}`);
   return version;
 }
 
@@ -66,7 +67,8 @@ async function subscribe({ request, url, hub, config }: RouteContext): Promise<R
   const since = parseSince(url.searchParams.get("since"));
   const protocol = parseProtocol(url.searchParams.get("protocol"));
   const common = protocol === undefined ? { filter, since } : { filter, since, protocol };
-  if (principal.kind === "service") return hub.fetch(toHubRequest({ kind: "service", scope: null, ticket: null, ...common }));
+  if (principal.kind === "service")
+    return hub.fetch(toHubRequest({ kind: "service", scope: null, ticket: null, ...common }));
   const { id, expiresAt, scope } = principal.grant;
   return hub.fetch(toHubRequest({ kind: "ticket", scope, ticket: { id, expiresAt }, ...common }));
 }
@@ -127,7 +129,8 @@ async function webhook({ request, hub, config }: RouteContext): Promise<Response
   try {
     hook = await handleWebhook(request, { secret });
   } catch (error) {
-    if (isRTMError(error) && error.status !== undefined && isApiErrorCode(error.code)) throw new ApiError(error.code, error.message);
+    if (isRTMError(error) && error.status !== undefined && isApiErrorCode(error.code))
+      throw new ApiError(error.code, error.message);
     throw error;
   }
   const { website_id, event, data } = hook;
@@ -164,7 +167,8 @@ export async function route(request: Request, env: HubEnv): Promise<Response> {
   const entry = Object.hasOwn(ROUTES, url.pathname) ? ROUTES[url.pathname] : undefined;
   try {
     if (!entry) throw new ApiError("not_found", "no such route");
-    if (request.method !== entry.method) throw new ApiError("method_not_allowed", `use ${entry.method} ${url.pathname}`);
+    if (request.method !== entry.method)
+      throw new ApiError("method_not_allowed", `use ${entry.method} ${url.pathname}`);
     const namespace = env.HUB as DurableObjectNamespace<CrispHub>;
     const hub = namespace.get(namespace.idFromName(HUB_NAME));
     return await entry.handle({ request, url, hub, config: readConfig(env) });

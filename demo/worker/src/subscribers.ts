@@ -1,4 +1,4 @@
-import { matches, type EventFilter } from "./filters.js";
+import { type EventFilter, matches } from "./filters.js";
 import { ApiError } from "./http.js";
 import { DEFAULT_PROTOCOL, encode, encodeBatch, type ProtocolVersion, type UpstreamState } from "./protocol.js";
 import type { LogEntry, ReplayLog } from "./replay-log.js";
@@ -34,7 +34,10 @@ const REPLAY_BATCH = 500;
 export function wants(subscription: Subscription, entry: Pick<LogEntry, "name" | "websiteId">): boolean {
   const { name, websiteId } = entry;
   if (name === null) return true;
-  return matches(subscription.filter, name, websiteId) && (subscription.scope === null || matches(subscription.scope, name, websiteId));
+  return (
+    matches(subscription.filter, name, websiteId) &&
+    (subscription.scope === null || matches(subscription.scope, name, websiteId))
+  );
 }
 
 /**
@@ -90,7 +93,18 @@ export class Subscribers {
     const last = log.lastSeq;
     const oldest = log.oldestSeq;
     const protocol = subscription.protocol ?? DEFAULT_PROTOCOL;
-    send(socket, encode({ type: "hello", protocol, seq: last, oldest, upstream, filter: subscription.filter, scope: subscription.scope }));
+    send(
+      socket,
+      encode({
+        type: "hello",
+        protocol,
+        seq: last,
+        oldest,
+        upstream,
+        filter: subscription.filter,
+        scope: subscription.scope,
+      }),
+    );
     let replayed = 0;
     if (subscription.since !== null) {
       let since = subscription.since;
@@ -123,7 +137,10 @@ export class Subscribers {
       let mine = frames.get(audience.key);
       if (!mine) {
         const { subscription } = audience;
-        mine = framesFor(subscription.protocol ?? DEFAULT_PROTOCOL, entries.filter((entry) => wants(subscription, entry)));
+        mine = framesFor(
+          subscription.protocol ?? DEFAULT_PROTOCOL,
+          entries.filter((entry) => wants(subscription, entry)),
+        );
         frames.set(audience.key, mine);
       }
       for (const frame of mine) send(socket, frame);

@@ -1,5 +1,12 @@
+import {
+  CrispRTM,
+  type CrispRTMOptions,
+  eventsForTier,
+  type RTMError,
+  type RTMLifecycleEvents,
+  type WebSocketConstructor,
+} from "crisp-rtm";
 import { fetchWebSocket } from "crisp-rtm/fetch-websocket";
-import { CrispRTM, eventsForTier, type CrispRTMOptions, type RTMError, type RTMLifecycleEvents, type WebSocketConstructor } from "crisp-rtm";
 import type { CrispSettings, UpstreamSocket } from "./config.js";
 import type { EventFilter } from "./filters.js";
 import type { UpstreamState } from "./protocol.js";
@@ -209,7 +216,12 @@ export class Upstream {
   #options(filter: EventFilter): CrispRTMOptions {
     const { identifier, key, tier, websiteId, restBase, endpoint } = this.#settings;
     const base = this.#socket === "fetch" ? fetchWebSocket() : (WebSocket as unknown as WebSocketConstructor);
-    const options: CrispRTMOptions = { identifier, key, tier, WebSocket: this.#watch.wrap(base, () => this.#listener.frame()) };
+    const options: CrispRTMOptions = {
+      identifier,
+      key,
+      tier,
+      WebSocket: this.#watch.wrap(base, () => this.#listener.frame()),
+    };
     if (websiteId !== undefined) options.websiteId = websiteId;
     if (restBase !== undefined) options.restBase = restBase;
     if (endpoint !== undefined) options.endpoint = endpoint;

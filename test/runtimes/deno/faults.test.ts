@@ -1,6 +1,7 @@
 // The shared fault scenarios, run by Deno against the built bundle over WSS (the emulator's CA is passed with --cert).
-import * as lib from "../../../dist/crisp-rtm.js";
+
 import { faultScenarios, scenariosFor } from "../../../.cache/scenarios.js";
+import * as lib from "../../../dist/crisp-rtm.js";
 
 const managerUrl = Deno.env.get("EMULATOR_MANAGER_URL");
 if (!managerUrl) throw new Error("EMULATOR_MANAGER_URL is not set: run the Deno tests through `npm test`");

@@ -24,21 +24,44 @@ Deno.test("web hooks: verified over HTTP, typed errors, dispatched to listeners"
       rtm.dispatch(hook.event, hook.data);
       return Response.json({ attempt: hook.delivery.attempt, website_id: hook.website_id });
     } catch (error) {
-      if (error instanceof lib.RTMError && error.status) return Response.json({ code: error.code }, { status: error.status });
+      if (error instanceof lib.RTMError && error.status)
+        return Response.json({ code: error.code }, { status: error.status });
       throw error;
     }
   });
   const url = `http://127.0.0.1:${server.addr.port}/webhook`;
-  const data = { website_id: WEBSITE, session_id: "s1", type: "text", from: "user", origin: "chat", content: "hello Deno", fingerprint: 1, timestamp: Date.now(), user: {} };
+  const data = {
+    website_id: WEBSITE,
+    session_id: "s1",
+    type: "text",
+    from: "user",
+    origin: "chat",
+    content: "hello Deno",
+    fingerprint: 1,
+    timestamp: Date.now(),
+    user: {},
+  };
   try {
     const ok = await sendWebhook({ url, secret: SECRET, event: "message:send", data, attempt: 2 });
     assertEquals([ok.status, JSON.parse(ok.text)], [200, { attempt: 2, website_id: WEBSITE }], "signed hook");
     assertEquals(heard, ["hello Deno"], "dispatched");
-    const seconds = await sendWebhook({ url, secret: SECRET, event: "message:send", data, timestamp: Math.floor(Date.now() / 1000) });
+    const seconds = await sendWebhook({
+      url,
+      secret: SECRET,
+      event: "message:send",
+      data,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
     assertEquals(seconds.status, 200, "timestamp in seconds");
     const forged = await sendWebhook({ url, secret: "wrong", event: "message:send", data });
     assertEquals([forged.status, JSON.parse(forged.text)], [401, { code: "webhook_signature" }], "wrong secret");
-    const stale = await sendWebhook({ url, secret: SECRET, event: "message:send", data, timestamp: Date.now() - 3_600_000 });
+    const stale = await sendWebhook({
+      url,
+      secret: SECRET,
+      event: "message:send",
+      data,
+      timestamp: Date.now() - 3_600_000,
+    });
     assertEquals([stale.status, JSON.parse(stale.text)], [408, { code: "webhook_stale" }], "stale");
     const garbage = await sendWebhook({ url, secret: SECRET, event: "message:send", data, body: "{oops" });
     assertEquals([garbage.status, JSON.parse(garbage.text)], [400, { code: "webhook_invalid" }], "bad body");

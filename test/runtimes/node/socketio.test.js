@@ -3,15 +3,16 @@
 // --experimental-websocket) against real socket.io servers over WSS (NODE_EXTRA_CA_CERTS trusts the test CA).
 // The layer is the `.cache/socketio/index.js` bundle (test/support/build-socketio.js), the library `dist/crisp-rtm.js`.
 import { after, before, test } from "node:test";
-import * as lib from "../../../dist/crisp-rtm.js";
-import * as layer from "../../../.cache/socketio/index.js";
 import { socketioScenarios } from "../../../.cache/scenarios.js";
+import * as layer from "../../../.cache/socketio/index.js";
+import * as lib from "../../../dist/crisp-rtm.js";
 import { startEmulatorManager } from "../../support/emulator-manager.js";
 
 /** @type {Awaited<ReturnType<typeof startEmulatorManager>>} */
 let manager;
 before(async () => {
-  if (typeof WebSocket !== "function") throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
+  if (typeof WebSocket !== "function")
+    throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
   manager = await startEmulatorManager();
 });
 after(() => manager.close());

@@ -3,9 +3,10 @@
 // GET /?scenario=<index>&socket=<websocket|fetch>[&list=<core|faults>]: `fetch` opens the socket with fetch + Upgrade
 // (fetchWebSocket); `list` picks the scenario list (default `core`; `faults` holds the fault scenarios that apply
 // to workerd). GET /scenarios[?list=…] answers the names of a list.
+
+import { coreScenarios, faultScenarios, scenariosFor } from "../../../.cache/scenarios.js";
 import * as lib from "../../../dist/crisp-rtm.js";
 import { fetchWebSocket } from "../../../dist/fetch-websocket.js";
-import { coreScenarios, faultScenarios, scenariosFor } from "../../../.cache/scenarios.js";
 
 /** @type {Record<string, import("../../scenarios/context.js").Scenario[]>} */
 const LISTS = { core: coreScenarios, faults: scenariosFor(faultScenarios, "workerd") };
@@ -28,7 +29,10 @@ export default {
       await scenario.run({ lib, managerUrl: env.MANAGER_URL, emulatorOptions: { tls: true }, clientOptions });
       return Response.json({ ok: true });
     } catch (error) {
-      return Response.json({ ok: false, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) });
+      return Response.json({
+        ok: false,
+        error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error),
+      });
     }
   },
 };

@@ -1,7 +1,7 @@
 import type { RTMError } from "../../../src/index.js";
 import { deepEqual, equal, ok, rejects } from "../assert.js";
 import { nextEvent, sleep, waitFor } from "../wait.js";
-import { closedWithin, withServer, type SocketIOScenario } from "./context.js";
+import { closedWithin, type SocketIOScenario, withServer } from "./context.js";
 
 const UTF8 = ["てすと", "Я Б Г Д Ж Й", "Ä ä Ü ü ß", "utf8 — string", "utf8 — string"];
 const file = "connection.ts";
@@ -115,7 +115,10 @@ export const connectionScenarios: SocketIOScenario[] = [
         await p.connected;
         p.session.send("getDate");
         const [date] = await p.next("takeDate");
-        ok(typeof date === "string" && !Number.isNaN(Date.parse(date)), `expected an ISO date string, got ${JSON.stringify(date)}`);
+        ok(
+          typeof date === "string" && !Number.isNaN(Date.parse(date)),
+          `expected an ISO date string, got ${JSON.stringify(date)}`,
+        );
       }),
   },
   {
@@ -169,7 +172,11 @@ export const connectionScenarios: SocketIOScenario[] = [
         const info = await closedWithin(p);
         equal(info.reason, "parse error");
         equal(info.wasConnected, true);
-        await waitFor(async () => (await server.log()).engines[0]?.closedAt, 3000, "the server to see the engine closed");
+        await waitFor(
+          async () => (await server.log()).engines[0]?.closedAt,
+          3000,
+          "the server to see the engine closed",
+        );
         equal((await server.log()).engines[0]?.closeReason, "transport close");
       }),
   },
@@ -281,8 +288,12 @@ export const connectionScenarios: SocketIOScenario[] = [
         equal(requests.length, 4);
         const gaps = requests.slice(1).map((time, i) => time - (requests[i] ?? 0));
         gaps.forEach((gap, i) => {
-          ok(gap >= (delays[i] ?? 0) - 20, `attempt ${i + 2} came ${gap} ms after the previous, before its ${delays[i]} ms delay`);
-          if (i > 0) ok(gap > (gaps[i - 1] ?? Infinity), `the gaps between attempts do not increase: ${gaps.join(", ")}`);
+          ok(
+            gap >= (delays[i] ?? 0) - 20,
+            `attempt ${i + 2} came ${gap} ms after the previous, before its ${delays[i]} ms delay`,
+          );
+          if (i > 0)
+            ok(gap > (gaps[i - 1] ?? Infinity), `the gaps between attempts do not increase: ${gaps.join(", ")}`);
         });
       }),
   },
@@ -356,7 +367,10 @@ export const connectionScenarios: SocketIOScenario[] = [
     upstream: `${file} › should try to reconnect twice and fail when requested two attempts with incorrect address and reconnect enabled`,
     run: (context) =>
       withServer(context, {}, async ({ server, client }) => {
-        const rtm = client({ endpoint: server.deadOrigin + server.path, reconnect: { initialDelayMs: 10, maxDelayMs: 50, maxAttempts: 3 } });
+        const rtm = client({
+          endpoint: server.deadOrigin + server.path,
+          reconnect: { initialDelayMs: 10, maxDelayMs: 50, maxAttempts: 3 },
+        });
         const attempts: number[] = [];
         rtm.on("rtm:reconnecting", ({ attempt }) => attempts.push(attempt));
         const error = (await rejects(rtm.connect())) as RTMError;
@@ -388,7 +402,11 @@ export const connectionScenarios: SocketIOScenario[] = [
         const p = probe();
         await p.connected;
         p.session.close();
-        await waitFor(async () => (await server.log()).sockets[0]?.disconnectReason, 3000, "the server-side disconnect");
+        await waitFor(
+          async () => (await server.log()).sockets[0]?.disconnectReason,
+          3000,
+          "the server-side disconnect",
+        );
         const log = await server.log();
         deepEqual(log.engines[0]?.packets, ["0", "1"]);
         equal(log.sockets[0]?.disconnectReason, "client namespace disconnect");

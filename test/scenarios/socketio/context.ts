@@ -1,5 +1,5 @@
-import type * as Layer from "../../../src/socketio/index.js";
 import type { CrispRTM, CrispRTMOptions } from "../../../src/index.js";
+import type * as Layer from "../../../src/socketio/index.js";
 import type { Library } from "../context.js";
 import { sleep } from "../wait.js";
 
@@ -71,8 +71,16 @@ export class TestServer {
 
   static async start(managerUrl: string, options: Record<string, unknown>): Promise<TestServer> {
     const response = await fetch(`${managerUrl}/socketio-servers`, { method: "POST", body: JSON.stringify(options) });
-    const body = (await response.json()) as { id: string; origin: string; path: string; url: string; deadOrigin: string; error?: string };
-    if (!response.ok) throw new Error(`the manager could not start a socket.io server: ${body.error ?? response.status}`);
+    const body = (await response.json()) as {
+      id: string;
+      origin: string;
+      path: string;
+      url: string;
+      deadOrigin: string;
+      error?: string;
+    };
+    if (!response.ok)
+      throw new Error(`the manager could not start a socket.io server: ${body.error ?? response.status}`);
     return new TestServer(`${managerUrl}/socketio-servers/${body.id}`, body);
   }
 
@@ -237,7 +245,10 @@ function record(session: Session): Probe {
 export async function closedWithin(probe: Probe, timeoutMs = 3000): Promise<SessionClose> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the session did not end within ${timeoutMs} ms (trace: ${probe.trace.join(", ")})`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the session did not end within ${timeoutMs} ms (trace: ${probe.trace.join(", ")})`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([probe.closed, timeout]);

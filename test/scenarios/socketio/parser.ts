@@ -1,6 +1,6 @@
 import { equal } from "../assert.js";
 import { waitFor } from "../wait.js";
-import { closedWithin, withServer, type SocketIOScenario } from "./context.js";
+import { closedWithin, type SocketIOScenario, withServer } from "./context.js";
 
 /**
  * Every string socket.io-parser's own test (`test/parser.js`, "throw an error upon parsing error") says its
@@ -41,16 +41,29 @@ function malformed(payload: string, upstream: string): SocketIOScenario {
         equal(p.closes.length, 1);
         equal(p.events.length, 0, `the malformed packet produced an event: ${JSON.stringify(p.events)}`);
         // The server sees the close a moment after the client; wait for it (a busy machine can take a while).
-        await waitFor(async () => (await server.log()).engines[0]?.closedAt, 3000, "the server to see the connection closed");
+        await waitFor(
+          async () => (await server.log()).engines[0]?.closedAt,
+          3000,
+          "the server to see the connection closed",
+        );
       }),
   };
 }
 
 /** Ports of socket.io-parser's `test/parser.js`, through the session's decoding (README.md has the table). */
 export const parserScenarios: SocketIOScenario[] = [
-  ...INVALID_PAYLOADS.map((payload) => malformed(payload, "parser.js › throw an error upon parsing error (invalid payload)")),
-  ...ILLEGAL_ATTACHMENTS.map((payload) => malformed(payload, "parser.js › throw an error upon parsing error (Illegal attachments); decodes a bad binary packet")),
-  ...UNKNOWN_TYPE.map((payload) => malformed(payload, "parser.js › throw an error upon parsing error (unknown packet type 9)")),
+  ...INVALID_PAYLOADS.map((payload) =>
+    malformed(payload, "parser.js › throw an error upon parsing error (invalid payload)"),
+  ),
+  ...ILLEGAL_ATTACHMENTS.map((payload) =>
+    malformed(
+      payload,
+      "parser.js › throw an error upon parsing error (Illegal attachments); decodes a bad binary packet",
+    ),
+  ),
+  ...UNKNOWN_TYPE.map((payload) =>
+    malformed(payload, "parser.js › throw an error upon parsing error (unknown packet type 9)"),
+  ),
   ...GUARDED_GAPS.map((payload) => malformed(payload, "ours (gaps of the Decoder: empty packet, EVENT without data)")),
   {
     name: "a BINARY_EVENT with 3 attachments (too many) ends the session with parse error",
@@ -67,7 +80,8 @@ export const parserScenarios: SocketIOScenario[] = [
   },
   {
     name: "a binary Engine.IO frame ends the session with parse error",
-    upstream: "parser.js › throw an error upon parsing error (Unknown type: 999, a non-string input: on the wire, a binary frame)",
+    upstream:
+      "parser.js › throw an error upon parsing error (Unknown type: 999, a non-string input: on the wire, a binary frame)",
     run: (context) =>
       withServer(context, {}, async ({ probe }) => {
         const p = probe();

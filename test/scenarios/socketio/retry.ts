@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "../assert.js";
 import { sleep } from "../wait.js";
-import { withServer, type SocketIOScenario } from "./context.js";
+import { type SocketIOScenario, withServer } from "./context.js";
 
 /** Ports of socket.io-client's `test/retry.ts` (see test/scenarios/socketio/README.md for the full table). */
 export const retryScenarios: SocketIOScenario[] = [

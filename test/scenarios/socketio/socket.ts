@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, rejects } from "../assert.js";
 import { sleep, waitFor } from "../wait.js";
-import { closedWithin, withServer, type SocketIOScenario } from "./context.js";
+import { closedWithin, type SocketIOScenario, withServer } from "./context.js";
 
 const file = "socket.ts";
 
@@ -116,7 +116,9 @@ export const socketScenarios: SocketIOScenario[] = [
         const p = probe({ auth: { a: "b", c: "d" } });
         await p.connected;
         p.session.send("getHandshake");
-        const [handshake] = (await p.next("handshake")) as [{ auth: Record<string, unknown>; query: Record<string, unknown> }];
+        const [handshake] = (await p.next("handshake")) as [
+          { auth: Record<string, unknown>; query: Record<string, unknown> },
+        ];
         deepEqual(handshake.auth, { a: "b", c: "d" });
         equal(handshake.query.a, undefined);
       }),
@@ -174,14 +176,24 @@ export const socketScenarios: SocketIOScenario[] = [
       withServer(context, {}, async ({ server, probe }) => {
         const p = probe();
         await p.connected;
-        for (const name of ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"]) {
+        for (const name of [
+          "connect",
+          "connect_error",
+          "disconnect",
+          "disconnecting",
+          "newListener",
+          "removeListener",
+        ]) {
           let thrown: unknown;
           try {
             p.session.send(name, "goodbye");
           } catch (error) {
             thrown = error;
           }
-          ok(thrown instanceof Error && thrown.message.includes(`"${name}" is a reserved event name`), `send(${name}) did not throw`);
+          ok(
+            thrown instanceof Error && thrown.message.includes(`"${name}" is a reserved event name`),
+            `send(${name}) did not throw`,
+          );
         }
         p.session.send("hi");
         await p.next("hi");

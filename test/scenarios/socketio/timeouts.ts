@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "../assert.js";
-import { closedWithin, withServer, type SocketIOScenario } from "./context.js";
+import { closedWithin, type SocketIOScenario, withServer } from "./context.js";
 
 /** Our additions around the handshake deadlines engine.io-client and socket.io-client lack (facts, section 6). */
 export const timeoutScenarios: SocketIOScenario[] = [

@@ -1,7 +1,7 @@
 import type { HubConfig } from "../config.js";
-import { constantTimeEqual, sha256 } from "./bytes.js";
 import { ApiError } from "../http.js";
-import { ticketKey, verifyTicket, type TicketGrant } from "./ticket.js";
+import { constantTimeEqual, sha256 } from "./bytes.js";
+import { type TicketGrant, ticketKey, verifyTicket } from "./ticket.js";
 
 /** Who opened a subscription: a service with the bearer secret, or a browser with a ticket. */
 export type Principal = { kind: "service" } | { kind: "ticket"; grant: TicketGrant };
@@ -22,7 +22,10 @@ async function bearerMatches(request: Request, secret: string): Promise<boolean>
 
 function secretOf(config: HubConfig): string {
   if (config.subscriberSecret === null) {
-    throw new ApiError("misconfigured", "SUBSCRIBER_SECRET is not set (or shorter than 16 characters): run `wrangler secret put SUBSCRIBER_SECRET`");
+    throw new ApiError(
+      "misconfigured",
+      "SUBSCRIBER_SECRET is not set (or shorter than 16 characters): run `wrangler secret put SUBSCRIBER_SECRET`",
+    );
   }
   return config.subscriberSecret;
 }
@@ -34,7 +37,8 @@ export async function isService(request: Request, config: HubConfig): Promise<bo
 
 /** Throws `unauthorized` unless the request carries `Authorization: Bearer <SUBSCRIBER_SECRET>`. */
 export async function requireService(request: Request, config: HubConfig): Promise<void> {
-  if (!(await bearerMatches(request, secretOf(config)))) throw new ApiError("unauthorized", "a valid bearer secret is required");
+  if (!(await bearerMatches(request, secretOf(config))))
+    throw new ApiError("unauthorized", "a valid bearer secret is required");
 }
 
 /**

@@ -39,7 +39,8 @@ async function deriveKey(secret: string, derived: boolean): Promise<CryptoKey> {
 export function ticketKey(ticketSecret: string | null, subscriberSecret: string): Promise<CryptoKey> {
   const secret = ticketSecret ?? subscriberSecret;
   const derived = ticketSecret === null;
-  if (cachedKey?.secret !== secret || cachedKey.derived !== derived) cachedKey = { secret, derived, key: deriveKey(secret, derived) };
+  if (cachedKey?.secret !== secret || cachedKey.derived !== derived)
+    cachedKey = { secret, derived, key: deriveKey(secret, derived) };
   return cachedKey.key;
 }
 
@@ -73,7 +74,15 @@ function parseClaims(bytes: Uint8Array): TicketClaims | null {
   const { id, exp, ev, ws } = value as Record<string, unknown>;
   const events = stringList(ev);
   const websites = stringList(ws);
-  if (typeof id !== "string" || id === "" || id.length > 64 || typeof exp !== "number" || events === undefined || websites === undefined) return null;
+  if (
+    typeof id !== "string" ||
+    id === "" ||
+    id.length > 64 ||
+    typeof exp !== "number" ||
+    events === undefined ||
+    websites === undefined
+  )
+    return null;
   return { id, exp, ev: events, ws: websites };
 }
 
@@ -81,10 +90,16 @@ function parseClaims(bytes: Uint8Array): TicketClaims | null {
  * Checks a ticket's signature (Web Crypto's HMAC verify, constant-time) and expiry; `maxTtlMs` also bounds
  * how far in the future a valid ticket may expire. Returns the grant, or null for any invalid ticket.
  */
-export async function verifyTicket(key: CryptoKey, ticket: string, now: number, maxTtlMs: number): Promise<TicketGrant | null> {
+export async function verifyTicket(
+  key: CryptoKey,
+  ticket: string,
+  now: number,
+  maxTtlMs: number,
+): Promise<TicketGrant | null> {
   if (ticket.length > MAX_TICKET_LENGTH) return null;
   const [version, claimsPart, signaturePart, extra] = ticket.split(".");
-  if (version !== VERSION || claimsPart === undefined || signaturePart === undefined || extra !== undefined) return null;
+  if (version !== VERSION || claimsPart === undefined || signaturePart === undefined || extra !== undefined)
+    return null;
   const signature = fromBase64Url(signaturePart);
   const claimsBytes = fromBase64Url(claimsPart);
   if (!signature || !claimsBytes) return null;

@@ -18,6 +18,8 @@ export default {
   out: "docs/api",
   readme: "none",
   tsconfig: "tsconfig.docs.json",
+  // The reference documents the published declarations (dist/), which are not in the repository: no source links.
+  disableSources: true,
   excludePrivate: true,
   excludeInternal: true,
   validation: { notExported: false, invalidLink: true, notDocumented: true },

@@ -33,9 +33,10 @@ const CEILING = 15_000;
 export const RECOVER_GOAL = 3_000;
 /**
  * Budget of `crisp-rtm/hub` (dist/hub.js, the file as published), gzip, in bytes. Issue 16 asked for about
- * 3,000 B; the shared core it bundles (typed emitter, RTMError, the events() iterator) takes 1,100 of them.
+ * 3,000 B; the shared core it bundles (typed emitter, RTMError, the events() iterator) takes 1,100 of them, and
+ * the recovery notices (issue 19) about 120 more.
  */
-export const HUB_GOAL = 4_000;
+export const HUB_GOAL = 4_100;
 
 /** @param {Uint8Array | string} data */
 const gzipSize = (data) => gzipSync(data, { level: 9 }).length;

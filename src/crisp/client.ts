@@ -26,7 +26,7 @@ import { MessageRecovery } from "./recovery.js";
 import { RetryTracker } from "./retry.js";
 import { type Filters, filtersKey, SUBSCRIPTION_UPDATED, Subscription } from "./subscription.js";
 
-/** One received event, as yielded by {@link CrispRTM.events}. */
+/** One received event, as `events()` yields it (of `CrispRTM`, and of `HubClient`, which shares the type). */
 export type RTMEvent<K extends RTMEventName = RTMEventName> = K extends RTMEventName
   ? { name: K; payload: RTMPayload<K> }
   : never;

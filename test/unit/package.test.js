@@ -107,7 +107,7 @@ rtm.on("message:sent", () => {});
 test("one TypeScript: npx tsc, package.json and the README's Dependencies table name the same version", async () => {
   const { stdout } = await exec(join(ROOT, "node_modules/.bin/tsc"), ["--version"], ROOT);
   const readme = await readFile(join(ROOT, "README.md"), "utf8");
-  const named = /^\| `typescript` (\S+) \|/m.exec(readme)?.[1];
+  const named = /^\| `typescript` (\S+) +\|/m.exec(readme)?.[1];
   assert.equal(stdout.trim(), `Version ${manifest.devDependencies.typescript}`);
   assert.equal(named, manifest.devDependencies.typescript);
   assert.equal(manifest.devDependencies["@typescript/typescript6"], undefined, "no second TypeScript");

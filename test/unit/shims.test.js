@@ -242,7 +242,7 @@ test("src/socketio still uses engine.io-client and socket.io-parser as the shims
     );
   assert.deepEqual(imports(session), [
     "{ Socket as EngineSocket } from engine.io-client",
-    "{ Decoder, Encoder, PacketType, type Packet } from socket.io-parser",
+    "{ Decoder, Encoder, type Packet, PacketType } from socket.io-parser",
   ]);
   assert.deepEqual(imports(transport), [
     "{ WebSocket as EngineWebSocketTransport, type TransportCtor } from engine.io-client",

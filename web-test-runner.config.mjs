@@ -2,7 +2,7 @@
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { defaultReporter, summaryReporter } from "@web/test-runner";
 import { chromeLauncher } from "@web/test-runner-chrome";
-import { chromiumPath } from "./test/support/chromium.js";
+import { CHROMIUM_ARGS, chromiumPath } from "./test/support/chromium.js";
 import { startEmulatorManager } from "./test/support/emulator-manager.js";
 import { countReporter } from "./test/support/wtr-count-reporter.js";
 
@@ -58,17 +58,7 @@ export default {
       launchOptions: {
         executablePath: chromiumPath(),
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-          "--disable-quic",
-          "--ignore-certificate-errors",
-        ],
+        args: [...CHROMIUM_ARGS, "--ignore-certificate-errors"],
       },
     }),
   ],

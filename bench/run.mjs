@@ -33,7 +33,7 @@ import { Miniflare } from "miniflare";
 import puppeteer from "puppeteer-core";
 import { startEmulator } from "../emulator/index.js";
 import { measure as measureSize, GOAL as SIZE_GOAL } from "../scripts/size.mjs";
-import { chromiumPath } from "../test/support/chromium.js";
+import { CHROMIUM_ARGS, chromiumPath } from "../test/support/chromium.js";
 import { startRelay } from "./relay.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -296,18 +296,7 @@ async function main() {
         // Puppeteer's Network domain would have Chromium report every WebSocket frame over the DevTools protocol
         // (JSON, to this process): that doubled the CPU per received event and dwarfed the clients' own work.
         networkEnabled: false,
-        args: [
-          "--no-sandbox",
-          "--headless",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-          "--disable-quic",
-          "--js-flags=--expose-gc",
-        ],
+        args: [...CHROMIUM_ARGS, "--headless", "--js-flags=--expose-gc"],
       });
       page = await browser.newPage();
       page.on("pageerror", (error) => console.error("page error:", error));

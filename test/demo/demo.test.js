@@ -14,20 +14,10 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import puppeteer from "puppeteer-core";
 import { startDemo } from "../../scripts/start.mjs";
-import { chromiumPath } from "../support/chromium.js";
+import { CHROMIUM_ARGS, chromiumPath } from "../support/chromium.js";
 
 const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
 const CACHE = fileURLToPath(new URL("../../.cache/demo/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 812 };
 

@@ -18,7 +18,7 @@ import puppeteer from "puppeteer-core";
 import { startEmulator } from "../../emulator/index.js";
 import { startDemo } from "../../scripts/start.mjs";
 import { SUBSCRIBER_SECRET, startHub } from "../hub/harness.js";
-import { chromiumPath } from "../support/chromium.js";
+import { CHROMIUM_ARGS, chromiumPath } from "../support/chromium.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIR = `${ROOT}demo/examples`;
@@ -323,7 +323,7 @@ function launchChromium() {
   return puppeteer.launch({
     executablePath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    args: CHROMIUM_ARGS,
   });
 }
 

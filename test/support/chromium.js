@@ -10,3 +10,19 @@ export function chromiumPath() {
   if (fromEnv) return fromEnv;
   return CANDIDATES.find((path) => existsSync(path)) ?? "";
 }
+
+/**
+ * The flags every headless Chromium of the project starts with (tests, demo test, benchmarks): root needs
+ * `--no-sandbox`, and without the background-networking flags Chromium keeps calling hosts this closed network
+ * refuses.
+ */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];

@@ -193,7 +193,8 @@ async function rig({ emulatorOptions, subscribers, threads }) {
   const hub = await startHub({ emu, vars: { HUB_LOG_SIZE: "1000", HUB_TICKET_TTL_SECONDS: "600" } });
   /** @type {Worker[]} */
   const workers = [];
-  const base = (await hub.mf.ready).href.replace(/^http/, "ws");
+  // hub.url: the Worker's own socket, as subscribers reach it in production (no Miniflare entry Worker between).
+  const base = hub.url.href.replace(/^http/, "ws");
   const urls = [];
   for (let i = 0; i < subscribers; i += 1) {
     const { body } = await hub.request("/ticket", { body: {} });

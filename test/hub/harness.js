@@ -1,8 +1,12 @@
 // @ts-check
 /**
  * Test harness of the Durable Object hub (demo/worker): bundles the Worker the way wrangler would (the
- * `crisp-rtm` import resolved to the built dist/ bundle), runs it in Miniflare (workerd) against the Crisp
- * emulator, and opens subscriber WebSockets through Miniflare.
+ * `crisp-rtm` import resolved to the built dist/ bundle), runs it in Miniflare (workerd) with the compatibility
+ * date and flags of demo/worker/wrangler.jsonc against the Crisp emulator, and opens subscriber WebSockets
+ * through Miniflare. Callers outside Miniflare (browsers, web hook senders, benchmarks) reach the Worker on a
+ * socket of its own (`Hub.url`), as they do in production: Miniflare's own entry Worker, which stands in front
+ * of `dispatchFetch` and `mf.ready`, is not in their way (it would re-negotiate WebSocket compression with its
+ * own settings, whatever the hub's flags say).
  *
  * WSS: Miniflare reads NODE_EXTRA_CA_CERTS when its module loads, so `trustEmulatorCA()` must run before the
  * first `startHub()` (miniflare is imported lazily for that reason).
@@ -20,6 +24,19 @@ const DIST = `${ROOT}dist/crisp-rtm.js`;
 // HUB_ENTRY: another copy of the Worker's sources (the benchmark measures the hub as it was with it).
 const ENTRY = process.env.HUB_ENTRY ?? `${ROOT}demo/worker/src/index.ts`;
 const BUNDLE = `${ROOT}.cache/workerd-hub/${process.env.HUB_ENTRY ? `other-${process.pid}` : "hub"}.js`;
+
+/**
+ * `compatibility_date` and `compatibility_flags` of demo/worker/wrangler.jsonc, so the hub runs here as it is
+ * deployed (the flags decide, for one, whether subscriber sockets are compressed).
+ * @returns {Promise<{ compatibilityDate: string, compatibilityFlags: string[] }>}
+ */
+async function deployedCompatibility() {
+  const text = await readFile(`${ROOT}demo/worker/wrangler.jsonc`, "utf8");
+  const date = /"compatibility_date":\s*"([^"]+)"/.exec(text)?.[1];
+  const flags = /"compatibility_flags":\s*(\[[^\]]*\])/.exec(text)?.[1];
+  if (!date) throw new Error("demo/worker/wrangler.jsonc has no compatibility_date");
+  return { compatibilityDate: date, compatibilityFlags: flags ? JSON.parse(flags) : [] };
+}
 
 /** The bearer secret the tests give the hub. */
 export const SUBSCRIBER_SECRET = "test-subscriber-secret-0123456789";
@@ -83,7 +100,8 @@ export async function trustEmulatorCA() {
 /**
  * @typedef {object} Hub
  * @property {import("miniflare").Miniflare} mf
- * @property {URL} url Where the Worker listens on the loopback interface (for senders outside Miniflare, such as web hooks).
+ * @property {URL} url Where the Worker itself listens on the loopback interface, with no Miniflare entry Worker in
+ *   front (for callers outside Miniflare: browsers, web hook senders, benchmarks).
  * @property {(path: string, init?: { method?: string, body?: unknown, auth?: string | null }) => Promise<{ status: number, body: any }>} request
  *   An HTTP call to the Worker; `auth` defaults to the bearer secret (null: none).
  * @property {(query?: string, auth?: string | null) => Promise<Subscriber>} subscribe Opens `GET /events?<query>`.
@@ -98,7 +116,7 @@ export async function trustEmulatorCA() {
 /**
 /**
  * Starts the hub in Miniflare.
- * `port` / `host` pin where the Worker listens (default: a free loopback port); `persist` is a directory that
+ * `port` / `host` pin where the Worker listens (`Hub.url`; default: a free loopback port); `persist` is a directory that
  * keeps the Durable Object's storage across a restart (a new `startHub` with the same directory); `deployable`
  * keeps it in a temporary directory of its own, so it outlives {@link Hub.deploy} (Miniflare's default in-memory
  * storage would not).
@@ -115,10 +133,9 @@ export async function startHub({ emu, vars = {}, port, host, persist: kept, depl
   const options = {
     modules: true,
     scriptPath,
-    compatibilityDate: "2026-04-01",
+    ...(await deployedCompatibility()),
     durableObjects: { HUB: { className: "CrispHub", useSQLite: true } },
-    ...(port === undefined ? {} : { port }),
-    ...(host === undefined ? {} : { host }),
+    unsafeDirectSockets: [{ host: host ?? "127.0.0.1", port: port ?? 0 }],
     bindings: {
       CRISP_IDENTIFIER: token.identifier,
       CRISP_KEY: token.key,
@@ -130,7 +147,10 @@ export async function startHub({ emu, vars = {}, port, host, persist: kept, depl
     ...(persist ? { durableObjectsPersist: persist } : {}),
   };
   const mf = new Miniflare(options);
-  const url = await mf.ready;
+  await mf.ready;
+  const url = await mf.unsafeGetDirectURL();
+  // A deploy (setOptions) keeps the Worker where its callers know it.
+  options.unsafeDirectSockets = [{ host: url.hostname, port: Number(url.port) }];
   const base = "http://hub.test";
   /** @param {string | null | undefined} auth */
   const headersFor = (auth) => (auth === null ? {} : { Authorization: `Bearer ${auth ?? SUBSCRIBER_SECRET}` });

@@ -4,11 +4,13 @@
 // live events with no hole and no duplicate); a connection that goes silent mid-burst is reported by a
 // `downtime` that covers every event Crisp sent and the hub did not log (checked against the emulator's own
 // record); widening and narrowing the filters never makes two connections; protocol 1 and 2 subscribers see
-// the same sequence. Needs `npm run build` (dist/) first.
+// the same sequence; subscriber sockets are never compressed. Needs `npm run build` (dist/) first.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { after, before, test } from "node:test";
 import { startEmulator } from "../../emulator/index.js";
-import { eventually, startHub } from "./harness.js";
+import { eventually, SUBSCRIBER_SECRET, startHub } from "./harness.js";
 
 /** @type {Awaited<ReturnType<typeof startEmulator>>} */
 let emu;
@@ -218,4 +220,28 @@ test("?protocol= accepts 1 and 2 only", async () => {
   const refused = await hub.subscribeRefused("protocol=3");
   assert.equal(refused.status, 400);
   assert.equal(refused.body.error, "bad_request");
+});
+
+test("subscriber sockets are not compressed even when the subscriber offers permessage-deflate", async () => {
+  // Compression would cost the object one deflate per subscriber for the same frame (demo/worker/wrangler.jsonc).
+  const response = await new Promise((resolve, reject) => {
+    const request = http.get(new URL("/events", hub.url), {
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": randomBytes(16).toString("base64"),
+        "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
+        Authorization: `Bearer ${SUBSCRIBER_SECRET}`,
+      },
+    });
+    request.on("upgrade", (answer, socket) => {
+      socket.destroy();
+      resolve(answer);
+    });
+    request.on("response", (answer) => reject(new Error(`no upgrade: ${answer.statusCode}`)));
+    request.on("error", reject);
+  });
+  assert.equal(response.statusCode, 101);
+  assert.equal(response.headers["sec-websocket-extensions"], undefined);
 });

@@ -1,20 +1,13 @@
 // @ts-check
 // The shared recovery scenarios (issue 19), run by Node against the built bundles (dist/crisp-rtm.js and
 // dist/recover.js) over WSS / HTTPS (NODE_EXTRA_CA_CERTS trusts the emulator's CA).
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { recoveryScenarios } from "../../../.cache/scenarios.js";
 import * as lib from "../../../dist/crisp-rtm.js";
 import * as recover from "../../../dist/recover.js";
-import { startEmulatorManager } from "../../support/emulator-manager.js";
+import { useEmulatorManager } from "./manager.js";
 
-/** @type {Awaited<ReturnType<typeof startEmulatorManager>>} */
-let manager;
-before(async () => {
-  if (typeof WebSocket !== "function")
-    throw new Error("no global WebSocket: use Node 22+, or Node 20 with --experimental-websocket");
-  manager = await startEmulatorManager();
-});
-after(() => manager.close());
+const manager = useEmulatorManager();
 
 for (const scenario of recoveryScenarios) {
   test(scenario.name, () => scenario.run({ lib, recover, managerUrl: manager.url, emulatorOptions: { tls: true } }));
